@@ -1,0 +1,6 @@
+//! `cargo xtask`: the repository's automation, as a library so that `cargo test` runs the same
+//! checks as the command line (a stale generated client or a broken spec fails the tests).
+
+pub mod generate;
+pub mod json_schema;
+pub mod lint;

@@ -1,0 +1,109 @@
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::{Parser, Subcommand};
+use plivo_mpc_conformance::document::{default_spec_path, workspace_root, SpecDocument};
+use xtask::generate::{self, Freshness, WriteOutcome};
+use xtask::lint;
+
+/// Repository automation for plivo-mpc.
+#[derive(Parser)]
+#[command(name = "cargo xtask", arg_required_else_help = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Regenerate generated/src/generated.rs from the spec with progenitor.
+    Generate {
+        /// Render in memory and fail with a diff if the committed file differs; write nothing.
+        #[arg(long)]
+        check: bool,
+        /// The OpenAPI document to read.
+        #[arg(long, value_name = "PATH", default_value_os_t = default_spec_path())]
+        spec: PathBuf,
+        /// Where the generated module goes.
+        #[arg(long, value_name = "PATH", default_value_os_t = generate::default_output_path())]
+        output: PathBuf,
+    },
+    /// Check what progenitor does not: references, operationIds, path parameters, examples.
+    Lint {
+        /// The OpenAPI document to read.
+        #[arg(long, value_name = "PATH", default_value_os_t = default_spec_path())]
+        spec: PathBuf,
+    },
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse().command) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(command: Command) -> anyhow::Result<()> {
+    match command {
+        Command::Generate {
+            check,
+            spec,
+            output,
+        } => {
+            let started = Instant::now();
+            let doc = SpecDocument::load(&spec)?;
+            let rendered = generate::render(&doc)?;
+            let shown = display_path(&output);
+            if check {
+                let freshness = generate::compare(&rendered, &output)?;
+                if let Some(message) = generate::stale_message(&shown, &freshness) {
+                    anyhow::bail!(message);
+                }
+                debug_assert!(matches!(freshness, Freshness::Current));
+                println!(
+                    "{} is current with {} ({:.2?})",
+                    shown.display(),
+                    display_path(&spec).display(),
+                    started.elapsed()
+                );
+                return Ok(());
+            }
+            match generate::write(&rendered, &output)? {
+                WriteOutcome::Unchanged => println!(
+                    "{} already current ({:.2?})",
+                    shown.display(),
+                    started.elapsed()
+                ),
+                WriteOutcome::Written { lines } => println!(
+                    "wrote {} ({lines} lines) from {} in {:.2?}",
+                    shown.display(),
+                    display_path(&spec).display(),
+                    started.elapsed()
+                ),
+            }
+            Ok(())
+        }
+        Command::Lint { spec } => {
+            let doc = SpecDocument::load(&spec)?;
+            let report = lint::lint(&doc);
+            if report.is_clean() {
+                println!("{}: no problems", display_path(&spec).display());
+                Ok(())
+            } else {
+                eprint!("{report}");
+                anyhow::bail!("{} problem(s) in the spec", report.findings.len())
+            }
+        }
+    }
+}
+
+// Paths inside the workspace are shown relative to it, as a person would type them.
+fn display_path(path: &std::path::Path) -> PathBuf {
+    path.strip_prefix(workspace_root())
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| path.to_path_buf())
+}
