@@ -1,0 +1,229 @@
+//! The client people use: credentials in, Basic auth on every request, the auth id filled in.
+
+use std::fmt;
+use std::time::Duration;
+
+use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION, USER_AGENT};
+
+use crate::credentials::{Credentials, CredentialsError};
+use crate::generated::{builder, Client};
+
+/// Plivo's API host. Every official SDK uses it for voice calls, MPC included.
+pub const DEFAULT_BASE_URL: &str = "https://api.plivo.com";
+
+/// Connect timeout unless [`MpcClientBuilder::connect_timeout`] says otherwise.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Whole-request timeout unless [`MpcClientBuilder::timeout`] says otherwise. A page is at most
+/// 20 participants; 30 s leaves room for a slow Plivo without hanging a caller for long.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// A client for the MPC participant list.
+///
+/// It sends HTTP Basic auth on every request and fills in the `{auth_id}` path parameter, so
+/// each call names only the MPC. The calls return the generated request builders, on which the
+/// optional query parameters (`call_uuid`, `limit`, `offset`) can still be set.
+#[derive(Clone)]
+pub struct MpcClient {
+    inner: Client,
+    auth_id: String,
+}
+
+/// Why a client could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    #[error(transparent)]
+    Credentials(#[from] CredentialsError),
+    #[error("base URL {url:?} is not usable: {reason}")]
+    BaseUrl { url: String, reason: String },
+    #[error("the HTTP client could not be built: {0}")]
+    Http(#[source] reqwest::Error),
+}
+
+impl MpcClient {
+    /// A client for `https://api.plivo.com` with default timeouts.
+    pub fn new(credentials: Credentials) -> Result<Self, BuildError> {
+        Self::builder(credentials).build()
+    }
+
+    /// A client from `PLIVO_AUTH_ID` and `PLIVO_AUTH_TOKEN`, for `https://api.plivo.com`.
+    pub fn from_env() -> Result<Self, BuildError> {
+        Self::new(Credentials::from_env()?)
+    }
+
+    /// Starts a client with non-default settings.
+    pub fn builder(credentials: Credentials) -> MpcClientBuilder {
+        MpcClientBuilder {
+            credentials,
+            base_url: DEFAULT_BASE_URL.to_owned(),
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            timeout: DEFAULT_TIMEOUT,
+        }
+    }
+
+    /// Lists the participants of an ongoing MPC addressed by its friendly name. Any name is sent
+    /// as one percent-encoded path segment.
+    pub fn list_participants_by_name(
+        &self,
+        mpc_name: impl Into<String>,
+    ) -> builder::ListParticipantsByName<'_> {
+        self.inner
+            .list_participants_by_name()
+            .auth_id(self.auth_id.clone())
+            .mpc_name(mpc_name.into())
+    }
+
+    /// Lists the participants of an MPC addressed by its uuid: the only addressing that also
+    /// works after the MPC has ended.
+    pub fn list_participants_by_uuid(
+        &self,
+        mpc_uuid: impl Into<String>,
+    ) -> builder::ListParticipantsByUuid<'_> {
+        self.inner
+            .list_participants_by_uuid()
+            .auth_id(self.auth_id.clone())
+            .mpc_uuid(mpc_uuid.into())
+    }
+
+    /// The base URL requests go to.
+    pub fn base_url(&self) -> &str {
+        progenitor_client::ClientInfo::baseurl(&self.inner)
+    }
+
+    /// The generated client underneath, for calls that need the auth id spelled out.
+    pub fn generated(&self) -> &Client {
+        &self.inner
+    }
+}
+
+impl fmt::Debug for MpcClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MpcClient")
+            .field("base_url", &self.base_url())
+            .field("auth_id", &self.auth_id)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Settings for an [`MpcClient`].
+#[derive(Debug)]
+pub struct MpcClientBuilder {
+    credentials: Credentials,
+    base_url: String,
+    connect_timeout: Duration,
+    timeout: Duration,
+}
+
+impl MpcClientBuilder {
+    /// Where to send requests instead of `https://api.plivo.com`, such as a mock server.
+    /// `http://` is accepted only here, when the caller chooses it.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = url.into();
+        self
+    }
+
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Bound on a whole request, from connecting to the last byte of the body.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    pub fn build(self) -> Result<MpcClient, BuildError> {
+        let base_url = normalise_base_url(&self.base_url)?;
+        let mut headers = HeaderMap::new();
+        headers.insert(AUTHORIZATION, self.credentials.authorization_header());
+        headers.insert(
+            USER_AGENT,
+            HeaderValue::from_static(concat!("plivo-mpc-rust/", env!("CARGO_PKG_VERSION"))),
+        );
+        let http = reqwest::Client::builder()
+            .default_headers(headers)
+            .connect_timeout(self.connect_timeout)
+            .timeout(self.timeout)
+            .build()
+            .map_err(BuildError::Http)?;
+        Ok(MpcClient {
+            inner: Client::new_with_client(&base_url, http),
+            auth_id: self.credentials.auth_id().to_owned(),
+        })
+    }
+}
+
+// The generated client appends `/v1/...` to the base URL as text, so a trailing slash would
+// double it; a query or fragment would end up in the middle of the URL.
+fn normalise_base_url(url: &str) -> Result<String, BuildError> {
+    let refuse = |reason: &str| BuildError::BaseUrl {
+        url: url.to_owned(),
+        reason: reason.to_owned(),
+    };
+    let parsed = reqwest::Url::parse(url).map_err(|e| refuse(&e.to_string()))?;
+    if !matches!(parsed.scheme(), "https" | "http") {
+        return Err(refuse("the scheme must be https (or http for a local server)"));
+    }
+    if parsed.query().is_some() || parsed.fragment().is_some() {
+        return Err(refuse("a base URL cannot carry a query or a fragment"));
+    }
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Err(refuse("credentials belong in Credentials, not in the URL"));
+    }
+    Ok(parsed.as_str().trim_end_matches('/').to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn creds() -> Credentials {
+        Credentials::new("MANWVLYTK4ZWU1YTY4QA", "s3cret-token").unwrap()
+    }
+
+    #[test]
+    fn defaults_to_plivo_over_https() {
+        let client = MpcClient::new(creds()).unwrap();
+        assert_eq!(client.base_url(), "https://api.plivo.com");
+    }
+
+    #[test]
+    fn trailing_slashes_do_not_double() {
+        let client = MpcClient::builder(creds())
+            .base_url("http://127.0.0.1:4010/")
+            .build()
+            .unwrap();
+        assert_eq!(client.base_url(), "http://127.0.0.1:4010");
+    }
+
+    #[test]
+    fn refuses_unusable_base_urls_by_name() {
+        for url in [
+            "api.plivo.com",
+            "ftp://api.plivo.com",
+            "https://api.plivo.com/?x=1",
+            "https://user:pw@api.plivo.com",
+        ] {
+            let err = MpcClient::builder(creds()).base_url(url).build().unwrap_err();
+            assert!(err.to_string().contains(url), "{err}");
+        }
+    }
+
+    #[test]
+    fn debug_never_shows_the_token() {
+        let client = MpcClient::new(creds()).unwrap();
+        let builder = MpcClient::builder(creds());
+        let request = client.list_participants_by_name("x");
+        for shown in [
+            format!("{client:?}"),
+            format!("{builder:?}"),
+            format!("{:?}", client.generated()),
+            format!("{request:?}"),
+        ] {
+            assert!(!shown.contains("s3cret-token"), "{shown}");
+            // base64 of "MANWVLYTK4ZWU1YTY4QA:s3cret-token" starts like this
+            assert!(!shown.contains("TUFOV1ZMWVRLNFpXVTFZVFk0UUE6"), "{shown}");
+        }
+    }
+}

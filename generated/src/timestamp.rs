@@ -1,0 +1,174 @@
+//! Plivo's timestamps: `YYYY-MM-DD HH:MM:SS+hh:mm`, offset kept.
+//!
+//! Not RFC 3339 (a space instead of `T`), and the offset is not always `+00:00`. chrono's
+//! `DateTime` would parse the text but write it back as `2021-04-05T11:57:51Z` and compare two
+//! texts with different offsets as equal; this type keeps the offset, compares it, and writes
+//! back exactly the text it read.
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{DateTime, FixedOffset, Utc};
+
+const FORMAT: &str = "%Y-%m-%d %H:%M:%S%:z";
+
+/// A moment as Plivo writes it, with its UTC offset.
+///
+/// ```
+/// use plivo_mpc::Timestamp;
+///
+/// let t: Timestamp = "2020-07-09 12:55:07+05:30".parse().unwrap();
+/// assert_eq!(t.instant().offset().local_minus_utc(), 5 * 3600 + 30 * 60);
+/// assert_eq!(t.to_utc().to_rfc3339(), "2020-07-09T07:25:07+00:00");
+/// assert_eq!(t.to_string(), "2020-07-09 12:55:07+05:30");
+/// ```
+#[derive(Clone, Copy)]
+pub struct Timestamp(DateTime<FixedOffset>);
+
+impl Timestamp {
+    /// The moment with the offset it was written in.
+    pub fn instant(&self) -> DateTime<FixedOffset> {
+        self.0
+    }
+
+    /// The same moment in UTC.
+    pub fn to_utc(&self) -> DateTime<Utc> {
+        self.0.with_timezone(&Utc)
+    }
+}
+
+/// A text that is not `YYYY-MM-DD HH:MM:SS±hh:mm`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{text:?} is not a Plivo timestamp (expected YYYY-MM-DD HH:MM:SS+hh:mm, such as 2021-04-05 11:57:51+00:00)")]
+pub struct TimestampError {
+    pub text: String,
+}
+
+impl FromStr for Timestamp {
+    type Err = TimestampError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let error = || TimestampError {
+            text: text.to_owned(),
+        };
+        let parsed = DateTime::parse_from_str(text, FORMAT).map_err(|_| error())?;
+        // chrono's parser tolerates variants (a `-00:00` offset, unpadded fields) that would not
+        // be written back the same; accepting only what formats back identically makes the
+        // round trip exact without keeping a second copy of the text.
+        if parsed.format(FORMAT).to_string() != text {
+            return Err(error());
+        }
+        Ok(Self(parsed))
+    }
+}
+
+impl fmt::Display for Timestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0.format(FORMAT))
+    }
+}
+
+impl fmt::Debug for Timestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Timestamp({self})")
+    }
+}
+
+/// Equal when both the moment and the offset are equal, that is, when the texts are equal.
+impl PartialEq for Timestamp {
+    fn eq(&self, other: &Self) -> bool {
+        self.0 == other.0 && self.0.offset() == other.0.offset()
+    }
+}
+
+impl Eq for Timestamp {}
+
+impl std::hash::Hash for Timestamp {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.0.timestamp().hash(state);
+        self.0.offset().local_minus_utc().hash(state);
+    }
+}
+
+impl serde::Serialize for Timestamp {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Timestamp {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// The schema of the spec's `Timestamp` component, so that the conformance suite can compare it.
+impl schemars::JsonSchema for Timestamp {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Timestamp".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{2}:[0-9]{2}$"
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_the_exact_text() {
+        for text in [
+            "2021-04-05 11:57:51+00:00",
+            "2020-05-18 22:02:52+05:30",
+            "1999-12-31 23:59:59-08:00",
+        ] {
+            let t: Timestamp = text.parse().unwrap();
+            assert_eq!(t.to_string(), text);
+            assert_eq!(serde_json::to_value(t).unwrap(), text);
+        }
+    }
+
+    #[test]
+    fn keeps_the_offset_and_the_instant() {
+        let t: Timestamp = "2020-05-18 22:02:52+05:30".parse().unwrap();
+        assert_eq!(t.instant().offset().local_minus_utc(), 19_800);
+        assert_eq!(t.to_utc().to_rfc3339(), "2020-05-18T16:32:52+00:00");
+    }
+
+    #[test]
+    fn the_same_moment_in_another_offset_is_a_different_value() {
+        let a: Timestamp = "2020-07-09 07:25:07+00:00".parse().unwrap();
+        let b: Timestamp = "2020-07-09 12:55:07+05:30".parse().unwrap();
+        assert_eq!(a.to_utc(), b.to_utc());
+        assert_ne!(a, b);
+    }
+
+    #[test]
+    fn refuses_other_shapes_and_names_the_text() {
+        for text in [
+            "2021-04-05T11:57:51+00:00",
+            "2021-04-05 11:57:51",
+            "2021-04-05 11:57:51Z",
+            "2021-04-05 11:57:51+0000",
+            "2021-04-05 11:57:51.5+00:00",
+            "2021-4-5 11:57:51+00:00",
+            "2021-04-05 11:57:51-00:00",
+            "",
+        ] {
+            let err = text.parse::<Timestamp>().unwrap_err();
+            assert!(err.to_string().contains(&format!("{text:?}")), "{err}");
+        }
+    }
+
+    #[test]
+    fn deserialization_errors_say_what_was_expected() {
+        let err = serde_json::from_str::<Timestamp>("\"yesterday\"").unwrap_err();
+        assert!(err.to_string().contains("YYYY-MM-DD HH:MM:SS+hh:mm"), "{err}");
+    }
+}
