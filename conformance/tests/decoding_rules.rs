@@ -1,0 +1,204 @@
+//! What the generated types accept and refuse, field by field, derived from the spec: a required
+//! key that is missing fails, a nullable field takes null, a pattern is enforced, and what Plivo
+//! may add later (fields, values of an extensible enum) still decodes.
+//!
+//! The starting points are real instances: every object found in the spec's own response
+//! examples, matched to its component schema by walking example and schema together.
+
+mod support;
+
+use std::collections::BTreeMap;
+
+use plivo_mpc::types;
+use plivo_mpc_conformance::SpecDocument;
+use serde_json::{json, Value};
+
+/// Decodes `value` as the Rust type generated for `component`.
+fn decode_as(component: &str, value: Value) -> Result<(), String> {
+    fn go<T: serde::de::DeserializeOwned>(value: Value) -> Result<(), String> {
+        serde_json::from_value::<T>(value).map(drop).map_err(|e| e.to_string())
+    }
+    match component {
+        "ParticipantList" => go::<types::ParticipantList>(value),
+        "PageMeta" => go::<types::PageMeta>(value),
+        "Participant" => go::<types::Participant>(value),
+        "ErrorResponse" => go::<types::ErrorResponse>(value),
+        "Timestamp" => go::<plivo_mpc::Timestamp>(value),
+        other => panic!(
+            "component schema {other} has no known Rust type; add it to \
+             conformance/tests/decoding_rules.rs"
+        ),
+    }
+}
+
+/// Every value in the response examples, grouped by the component schema it is an instance of.
+fn instances(doc: &SpecDocument) -> BTreeMap<String, Vec<Value>> {
+    fn walk(value: &Value, schema: &Value, doc: &SpecDocument, out: &mut BTreeMap<String, Vec<Value>>) {
+        if value.is_null() {
+            return; // a nullable field's null is no instance of the referenced component
+        }
+        if let Some(r) = schema.get("$ref").and_then(Value::as_str) {
+            let name = r.rsplit('/').next().unwrap().to_owned();
+            out.entry(name).or_default().push(value.clone());
+            return walk(value, doc.at(&r[1..]).unwrap(), doc, out);
+        }
+        for list in ["allOf", "anyOf", "oneOf"] {
+            for s in schema.get(list).and_then(Value::as_array).into_iter().flatten() {
+                walk(value, s, doc, out);
+            }
+        }
+        match value {
+            Value::Object(map) => {
+                for (k, v) in map {
+                    if let Some(s) = schema.pointer(&format!("/properties/{k}")) {
+                        walk(v, s, doc, out);
+                    }
+                }
+            }
+            Value::Array(items) => {
+                if let Some(s) = schema.get("items") {
+                    for v in items {
+                        walk(v, s, doc, out);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = BTreeMap::new();
+    for example in plivo_mpc_conformance::response_examples(doc).unwrap() {
+        let schema = doc.at(&format!("{}/schema", example.media_pointer)).unwrap();
+        walk(&example.value, schema, doc, &mut out);
+    }
+    out
+}
+
+fn object_components(doc: &SpecDocument) -> Vec<(String, Value)> {
+    doc.at("/components/schemas")
+        .unwrap()
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(_, s)| s.get("type").and_then(Value::as_str) == Some("object"))
+        .map(|(n, s)| (n.clone(), s.clone()))
+        .collect()
+}
+
+fn required(schema: &Value) -> Vec<String> {
+    schema["required"]
+        .as_array()
+        .map(|r| r.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+        .unwrap_or_default()
+}
+
+#[test]
+fn every_example_instance_decodes_as_its_type() {
+    let doc = support::spec();
+    let found = instances(&doc);
+    for (name, _) in object_components(&doc) {
+        assert!(found.contains_key(&name), "no example contains a {name}");
+    }
+    for (component, values) in &found {
+        for value in values {
+            decode_as(component, value.clone())
+                .unwrap_or_else(|e| panic!("{component} {value}: {e}"));
+        }
+    }
+}
+
+#[test]
+fn a_missing_required_key_fails_and_a_missing_optional_key_does_not() {
+    let doc = support::spec();
+    let found = instances(&doc);
+    let mut problems = Vec::new();
+    for (name, schema) in object_components(&doc) {
+        let required = required(&schema);
+        let base = found[&name][0].clone();
+        for field in schema["properties"].as_object().unwrap().keys() {
+            let mut value = base.clone();
+            value.as_object_mut().unwrap().remove(field);
+            let outcome = decode_as(&name, value);
+            match (required.contains(field), outcome) {
+                (true, Ok(())) => problems.push(format!("{name}.{field}: required, but decodes without it")),
+                (true, Err(e)) if !e.contains(field.as_str()) => {
+                    problems.push(format!("{name}.{field}: the error does not name the field: {e}"))
+                }
+                (false, Err(e)) => problems.push(format!("{name}.{field}: optional, but: {e}")),
+                _ => {}
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn null_is_accepted_exactly_where_the_spec_says_nullable() {
+    let doc = support::spec();
+    let found = instances(&doc);
+    let mut problems = Vec::new();
+    for (name, schema) in object_components(&doc) {
+        let required = required(&schema);
+        let base = found[&name][0].clone();
+        for (field, prop) in schema["properties"].as_object().unwrap() {
+            // An optional field decodes null as absent (Option<T>); only required ones tell.
+            if !required.contains(field) {
+                continue;
+            }
+            let nullable = prop.get("nullable").and_then(Value::as_bool) == Some(true);
+            let mut value = base.clone();
+            value[field.as_str()] = Value::Null;
+            match (nullable, decode_as(&name, value)) {
+                (true, Err(e)) => problems.push(format!("{name}.{field}: nullable, but null fails: {e}")),
+                (false, Ok(())) => problems.push(format!("{name}.{field}: not nullable, but null decodes")),
+                _ => {}
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn patterns_are_enforced_when_decoding() {
+    let doc = support::spec();
+    let found = instances(&doc);
+    let mut checked = 0;
+    for (name, schema) in object_components(&doc) {
+        let base = found[&name][0].clone();
+        for (field, prop) in schema["properties"].as_object().unwrap() {
+            let target = match prop.pointer("/allOf/0/$ref").or(prop.get("$ref")) {
+                Some(r) => doc.at(&r.as_str().unwrap()[1..]).unwrap().clone(),
+                None => prop.clone(),
+            };
+            if target.get("pattern").is_none() {
+                continue;
+            }
+            let mut value = base.clone();
+            value[field.as_str()] = json!("not matching the pattern");
+            let err = decode_as(&name, value).expect_err(&format!("{name}.{field}: pattern not enforced"));
+            assert!(!err.is_empty());
+            checked += 1;
+        }
+    }
+    assert!(checked >= 4, "expected the patterned fields of Participant, found {checked}");
+}
+
+/// Plivo adds fields and values over time; a client that refuses them breaks on the day they
+/// ship.
+#[test]
+fn unknown_fields_and_new_enum_values_still_decode() {
+    let doc = support::spec();
+    let found = instances(&doc);
+    for (name, schema) in object_components(&doc) {
+        let mut value = found[&name][0].clone();
+        value["a_field_plivo_adds_later"] = json!({"nested": [1, "two", null]});
+        decode_as(&name, value).unwrap_or_else(|e| panic!("{name} with an unknown field: {e}"));
+        for (field, prop) in schema["properties"].as_object().unwrap() {
+            if prop.get("x-extensible-enum").is_some() {
+                let mut value = found[&name][0].clone();
+                value[field.as_str()] = json!("a value Plivo adds later");
+                decode_as(&name, value)
+                    .unwrap_or_else(|e| panic!("{name}.{field} with a new value: {e}"));
+            }
+        }
+    }
+}

@@ -1,0 +1,112 @@
+//! What the conformance tests share: the spec, test credentials, and the one place that knows
+//! which client call serves which operationId.
+#![allow(dead_code)] // each test binary uses a different part
+
+use plivo_mpc::types::{ErrorResponse, ParticipantList};
+use plivo_mpc::{Credentials, Error, MpcClient, ResponseValue};
+use plivo_mpc_conformance::catalogue::Operation;
+use plivo_mpc_conformance::mount::{self, BasicAuth};
+use plivo_mpc_conformance::{default_spec_path, SpecDocument};
+use serde_json::Value;
+use wiremock::MockServer;
+
+/// A token that exists only in these tests; snapshots and messages must never show it.
+pub const TEST_TOKEN: &str = "conformance-t0ken-never-shown";
+
+pub fn spec() -> SpecDocument {
+    SpecDocument::load(default_spec_path()).unwrap_or_else(|e| panic!("{e}"))
+}
+
+pub fn operations(doc: &SpecDocument) -> Vec<Operation> {
+    plivo_mpc_conformance::operations(doc).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// The auth id is the spec's own example for the `auth_id` path parameter.
+pub fn auth_id(op: &Operation) -> String {
+    mount::example_path_value(op, "auth_id")
+        .expect("the auth_id path parameter has an example in the spec")
+}
+
+pub fn basic_auth(auth_id: &str) -> BasicAuth<'_> {
+    BasicAuth {
+        user: auth_id,
+        password: TEST_TOKEN,
+    }
+}
+
+pub fn client_for(server: &MockServer, auth_id: &str) -> MpcClient {
+    MpcClient::builder(Credentials::new(auth_id, TEST_TOKEN).expect("test credentials are valid"))
+        .base_url(server.uri())
+        .build()
+        .expect("a client for the mock server")
+}
+
+/// The value of the MPC path parameter (`mpc_name` or `mpc_uuid`) of `op`.
+pub fn mpc_parameter(op: &Operation) -> &str {
+    op.path_parameters
+        .iter()
+        .map(|p| p.name.as_str())
+        .find(|name| *name != "auth_id")
+        .unwrap_or_else(|| panic!("{} has no MPC path parameter", op.operation_id))
+}
+
+/// Query parameters to send, by name; each is applied through the generated builder.
+pub type Query<'a> = &'a [(&'a str, Value)];
+
+pub type Outcome = Result<ResponseValue<ParticipantList>, Error<ErrorResponse>>;
+
+macro_rules! with_query {
+    ($builder:expr, $query:expr, $op:expr) => {{
+        let mut builder = $builder;
+        for (name, value) in $query {
+            builder = match (*name, value) {
+                ("call_uuid", Value::String(s)) => builder.call_uuid(s.clone()),
+                ("limit", Value::Number(n)) => builder.limit(n.as_u64().expect("limit is a u64")),
+                ("offset", Value::Number(n)) => builder.offset(n.as_u64().expect("offset is a u64")),
+                (name, value) => panic!(
+                    "no builder method is known for query parameter {name}={value} of {}; \
+                     add it to conformance/tests/support/mod.rs",
+                    $op.operation_id
+                ),
+            };
+        }
+        builder.send().await
+    }};
+}
+
+/// Calls the client method that implements `op`, addressing the MPC by `mpc`.
+pub async fn call(client: &MpcClient, op: &Operation, mpc: &str, query: Query<'_>) -> Outcome {
+    match op.operation_id.as_str() {
+        "listParticipantsByName" => {
+            with_query!(client.list_participants_by_name(mpc), query, op)
+        }
+        "listParticipantsByUuid" => {
+            with_query!(client.list_participants_by_uuid(mpc), query, op)
+        }
+        other => panic!(
+            "the spec has operation {other}, but no client call is known for it; \
+             add it to conformance/tests/support/mod.rs"
+        ),
+    }
+}
+
+/// What a call produced, as a person reviews it in a snapshot: the status and the typed value
+/// or the typed error.
+pub fn render(outcome: Outcome) -> String {
+    match outcome {
+        Ok(value) => format!("Ok, status {}\n{:#?}", value.status(), value.into_inner()),
+        Err(Error::ErrorResponse(value)) => format!(
+            "Err(ErrorResponse), status {}\n{:#?}",
+            value.status(),
+            value.into_inner()
+        ),
+        Err(other) => format!("Err, status {:?}\n{other}", other.status()),
+    }
+}
+
+/// Mounts nothing but the catch-all, so any request is reported.
+pub async fn server_with_catch_all() -> MockServer {
+    let server = MockServer::start().await;
+    server.register(mount::catch_all()).await;
+    server
+}
