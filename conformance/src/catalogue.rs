@@ -178,8 +178,10 @@ pub fn response_examples(doc: &SpecDocument) -> Result<Vec<ResponseExample>, Cat
                 continue;
             };
             for (media_type, media) in content {
-                let media_pointer =
-                    format!("{response_pointer}/content/{}", escape_pointer_token(media_type));
+                let media_pointer = format!(
+                    "{response_pointer}/content/{}",
+                    escape_pointer_token(media_type)
+                );
                 let mut push = |name: String, summary: Option<String>, value: Value, pointer| {
                     out.push(ResponseExample {
                         operation_id: op.operation_id.clone(),
@@ -217,7 +219,12 @@ pub fn response_examples(doc: &SpecDocument) -> Result<Vec<ResponseExample>, Cat
                         .get("summary")
                         .and_then(Value::as_str)
                         .map(str::to_owned);
-                    push(name.clone(), summary, value, format!("{example_pointer}/value"));
+                    push(
+                        name.clone(),
+                        summary,
+                        value,
+                        format!("{example_pointer}/value"),
+                    );
                 }
             }
         }

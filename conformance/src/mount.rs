@@ -28,8 +28,7 @@ pub fn expected_segments(
                 let name = &rest[open + 1..open + close];
                 out.push_str(&rest[..open]);
                 out.push_str(
-                    &value_of(name)
-                        .ok_or_else(|| format!("no value for path parameter {name}"))?,
+                    &value_of(name).ok_or_else(|| format!("no value for path parameter {name}"))?,
                 );
                 rest = &rest[open + close + 1..];
             }

@@ -16,7 +16,9 @@ use serde_json::{json, Value};
 /// Decodes `value` as the Rust type generated for `component`.
 fn decode_as(component: &str, value: Value) -> Result<(), String> {
     fn go<T: serde::de::DeserializeOwned>(value: Value) -> Result<(), String> {
-        serde_json::from_value::<T>(value).map(drop).map_err(|e| e.to_string())
+        serde_json::from_value::<T>(value)
+            .map(drop)
+            .map_err(|e| e.to_string())
     }
     match component {
         "ParticipantList" => go::<types::ParticipantList>(value),
@@ -33,7 +35,12 @@ fn decode_as(component: &str, value: Value) -> Result<(), String> {
 
 /// Every value in the response examples, grouped by the component schema it is an instance of.
 fn instances(doc: &SpecDocument) -> BTreeMap<String, Vec<Value>> {
-    fn walk(value: &Value, schema: &Value, doc: &SpecDocument, out: &mut BTreeMap<String, Vec<Value>>) {
+    fn walk(
+        value: &Value,
+        schema: &Value,
+        doc: &SpecDocument,
+        out: &mut BTreeMap<String, Vec<Value>>,
+    ) {
         if value.is_null() {
             return; // a nullable field's null is no instance of the referenced component
         }
@@ -43,7 +50,12 @@ fn instances(doc: &SpecDocument) -> BTreeMap<String, Vec<Value>> {
             return walk(value, doc.at(&r[1..]).unwrap(), doc, out);
         }
         for list in ["allOf", "anyOf", "oneOf"] {
-            for s in schema.get(list).and_then(Value::as_array).into_iter().flatten() {
+            for s in schema
+                .get(list)
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
                 walk(value, s, doc, out);
             }
         }
@@ -67,7 +79,9 @@ fn instances(doc: &SpecDocument) -> BTreeMap<String, Vec<Value>> {
     }
     let mut out = BTreeMap::new();
     for example in plivo_mpc_conformance::response_examples(doc).unwrap() {
-        let schema = doc.at(&format!("{}/schema", example.media_pointer)).unwrap();
+        let schema = doc
+            .at(&format!("{}/schema", example.media_pointer))
+            .unwrap();
         walk(&example.value, schema, doc, &mut out);
     }
     out
@@ -87,7 +101,12 @@ fn object_components(doc: &SpecDocument) -> Vec<(String, Value)> {
 fn required(schema: &Value) -> Vec<String> {
     schema["required"]
         .as_array()
-        .map(|r| r.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+        .map(|r| {
+            r.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -119,10 +138,12 @@ fn a_missing_required_key_fails_and_a_missing_optional_key_does_not() {
             value.as_object_mut().unwrap().remove(field);
             let outcome = decode_as(&name, value);
             match (required.contains(field), outcome) {
-                (true, Ok(())) => problems.push(format!("{name}.{field}: required, but decodes without it")),
-                (true, Err(e)) if !e.contains(field.as_str()) => {
-                    problems.push(format!("{name}.{field}: the error does not name the field: {e}"))
+                (true, Ok(())) => {
+                    problems.push(format!("{name}.{field}: required, but decodes without it"))
                 }
+                (true, Err(e)) if !e.contains(field.as_str()) => problems.push(format!(
+                    "{name}.{field}: the error does not name the field: {e}"
+                )),
                 (false, Err(e)) => problems.push(format!("{name}.{field}: optional, but: {e}")),
                 _ => {}
             }
@@ -148,8 +169,12 @@ fn null_is_accepted_exactly_where_the_spec_says_nullable() {
             let mut value = base.clone();
             value[field.as_str()] = Value::Null;
             match (nullable, decode_as(&name, value)) {
-                (true, Err(e)) => problems.push(format!("{name}.{field}: nullable, but null fails: {e}")),
-                (false, Ok(())) => problems.push(format!("{name}.{field}: not nullable, but null decodes")),
+                (true, Err(e)) => {
+                    problems.push(format!("{name}.{field}: nullable, but null fails: {e}"))
+                }
+                (false, Ok(())) => {
+                    problems.push(format!("{name}.{field}: not nullable, but null decodes"))
+                }
                 _ => {}
             }
         }
@@ -174,12 +199,16 @@ fn patterns_are_enforced_when_decoding() {
             }
             let mut value = base.clone();
             value[field.as_str()] = json!("not matching the pattern");
-            let err = decode_as(&name, value).expect_err(&format!("{name}.{field}: pattern not enforced"));
+            let err = decode_as(&name, value)
+                .expect_err(&format!("{name}.{field}: pattern not enforced"));
             assert!(!err.is_empty());
             checked += 1;
         }
     }
-    assert!(checked >= 4, "expected the patterned fields of Participant, found {checked}");
+    assert!(
+        checked >= 4,
+        "expected the patterned fields of Participant, found {checked}"
+    );
 }
 
 /// Plivo adds fields and values over time; a client that refuses them breaks on the day they

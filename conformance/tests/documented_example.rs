@@ -11,7 +11,9 @@ const DOC_PAGE: &str = "openapi/evidence/retrieve-all-participant-details.txt";
 fn published_response() -> Value {
     let path = plivo_mpc_conformance::workspace_root().join(DOC_PAGE);
     let page = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let start = page.find("HTTP Status Code: 200").expect("the page shows a 200 response");
+    let start = page
+        .find("HTTP Status Code: 200")
+        .expect("the page shows a 200 response");
     let body = &page[start..];
     let body = &body[body.find('{').unwrap()..body.find("Example Request").unwrap()];
     serde_json::from_str(body.trim()).unwrap_or_else(|e| panic!("{DOC_PAGE}: {e}"))
@@ -28,6 +30,10 @@ fn the_documented_example_is_the_published_response_verbatim() {
     assert!(!documented.is_empty(), "no 200 example named `documented`");
     let published = published_response();
     for example in documented {
-        assert_eq!(example.value, published, "{} differs from {DOC_PAGE}", example.pointer);
+        assert_eq!(
+            example.value, published,
+            "{} differs from {DOC_PAGE}",
+            example.pointer
+        );
     }
 }

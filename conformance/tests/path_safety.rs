@@ -38,8 +38,13 @@ async fn arrives_as_one_segment(op: &Operation, value: &str) {
         .expect("a 200 example");
     server
         .register(
-            mount::example_mock(op, &documented, segments.clone(), support::basic_auth(&auth_id))
-                .expect(1),
+            mount::example_mock(
+                op,
+                &documented,
+                segments.clone(),
+                support::basic_auth(&auth_id),
+            )
+            .expect(1),
         )
         .await;
     let client = support::client_for(&server, &auth_id);
@@ -59,7 +64,10 @@ async fn arrives_as_one_segment(op: &Operation, value: &str) {
         op.operation_id,
         outcome.err()
     );
-    assert!(received[0].url.query().is_none(), "{value:?} leaked into the query");
+    assert!(
+        received[0].url.query().is_none(),
+        "{value:?} leaked into the query"
+    );
     server.verify().await;
 }
 

@@ -16,7 +16,10 @@ async fn every_documented_response_replays_to_its_snapshot() {
     let doc = support::spec();
     let operations = support::operations(&doc);
     let examples = plivo_mpc_conformance::response_examples(&doc).unwrap_or_else(|e| panic!("{e}"));
-    assert!(!examples.is_empty(), "the spec documents no response examples");
+    assert!(
+        !examples.is_empty(),
+        "the spec documents no response examples"
+    );
 
     for example in &examples {
         let op = operations
@@ -48,7 +51,10 @@ async fn every_documented_response_replays_to_its_snapshot() {
             Err(_) => None,
         };
         let rendered = support::render(outcome);
-        assert!(!rendered.contains(support::TEST_TOKEN), "{context}: token in output");
+        assert!(
+            !rendered.contains(support::TEST_TOKEN),
+            "{context}: token in output"
+        );
         insta::with_settings!({
             description => example.summary.clone().unwrap_or_default(),
             info => &example.pointer,
@@ -73,7 +79,10 @@ fn assert_round_trip(example: &ResponseExample, round_trip: Option<Value>, conte
             .unified_diff()
             .header("example in the spec", "decoded and serialized again")
             .to_string();
-        panic!("{context}: the round trip changed the body ({}):\n{diff}", example.pointer);
+        panic!(
+            "{context}: the round trip changed the body ({}):\n{diff}",
+            example.pointer
+        );
     }
 }
 

@@ -15,7 +15,10 @@ fn every_query_example(op: &Operation) -> Vec<(&str, Value)> {
         .iter()
         .map(|p| {
             let example = p.example.clone().unwrap_or_else(|| {
-                panic!("query parameter {} of {} has no example in the spec", p.name, op.operation_id)
+                panic!(
+                    "query parameter {} of {} has no example in the spec",
+                    p.name, op.operation_id
+                )
             });
             (p.name.as_str(), example)
         })
@@ -26,9 +29,10 @@ async fn captured_request(op: &Operation, query: support::Query<'_>) -> Request 
     let server = wiremock::MockServer::start().await;
     // Accept anything: this test looks at what arrives, the replay suite at matching.
     wiremock::Mock::given(wiremock::matchers::any())
-        .respond_with(wiremock::ResponseTemplate::new(404).set_body_json(
-            serde_json::json!({"error": "not found"}),
-        ))
+        .respond_with(
+            wiremock::ResponseTemplate::new(404)
+                .set_body_json(serde_json::json!({"error": "not found"})),
+        )
         .mount(&server)
         .await;
     let auth_id = support::auth_id(op);
@@ -36,7 +40,12 @@ async fn captured_request(op: &Operation, query: support::Query<'_>) -> Request 
     let client = support::client_for(&server, &auth_id);
     let _ = support::call(&client, op, &mpc, query).await;
     let mut received = server.received_requests().await.unwrap();
-    assert_eq!(received.len(), 1, "{}: one call, one request", op.operation_id);
+    assert_eq!(
+        received.len(),
+        1,
+        "{}: one call, one request",
+        op.operation_id
+    );
     received.remove(0)
 }
 
@@ -55,7 +64,9 @@ fn describe(op: &Operation, request: &Request) -> String {
             "host" => "[redacted: mock server address]".to_owned(),
             "authorization" => {
                 let encoded = value.strip_prefix("Basic ").expect("Basic auth");
-                let decoded = base64::engine::general_purpose::STANDARD.decode(encoded).unwrap();
+                let decoded = base64::engine::general_purpose::STANDARD
+                    .decode(encoded)
+                    .unwrap();
                 assert_eq!(
                     String::from_utf8(decoded).unwrap(),
                     format!("{}:{}", support::auth_id(op), support::TEST_TOKEN),
@@ -77,7 +88,10 @@ async fn requests_match_their_snapshots() {
     let doc = support::spec();
     for op in support::operations(&doc) {
         let query = every_query_example(&op);
-        for (scenario, query) in [("path-only", &[][..]), ("every-query-parameter", &query[..])] {
+        for (scenario, query) in [
+            ("path-only", &[][..]),
+            ("every-query-parameter", &query[..]),
+        ] {
             let request = captured_request(&op, query).await;
             assert_eq!(request.method.as_str(), op.method);
             insta::with_settings!({ omit_expression => true, info => &op.pointer }, {
@@ -106,6 +120,11 @@ async fn each_query_parameter_is_sent_once_with_its_value() {
             assert_eq!(matching.len(), 1, "{}: {name} in {sent:?}", op.operation_id);
             assert_eq!(matching[0].1, want, "{}: {name}", op.operation_id);
         }
-        assert_eq!(sent.len(), query.len(), "{}: nothing else in {sent:?}", op.operation_id);
+        assert_eq!(
+            sent.len(),
+            query.len(),
+            "{}: nothing else in {sent:?}",
+            op.operation_id
+        );
     }
 }

@@ -55,7 +55,11 @@ fn spec_shape(schema: &Value, doc: &Value) -> Shape {
         Some(t) => t.to_owned(),
         None => "any".to_owned(),
     };
-    Shape { base, nullable, pattern: pattern(target) }
+    Shape {
+        base,
+        nullable,
+        pattern: pattern(target),
+    }
 }
 
 fn base_of_named(name: &str, resolved: &Value) -> String {
@@ -67,7 +71,10 @@ fn base_of_named(name: &str, resolved: &Value) -> String {
 }
 
 fn pattern(schema: &Value) -> Option<String> {
-    schema.get("pattern").and_then(Value::as_str).map(str::to_owned)
+    schema
+        .get("pattern")
+        .and_then(Value::as_str)
+        .map(str::to_owned)
 }
 
 fn rust_shape(schema: &Value, defs: &Value) -> Shape {
@@ -78,15 +85,26 @@ fn rust_shape(schema: &Value, defs: &Value) -> Shape {
             .filter(|s| s.get("type").and_then(Value::as_str) != Some("null"))
             .collect();
         if non_null.len() == 1 && any_of.len() == 2 {
-            return Shape { nullable: true, ..rust_shape(non_null[0], defs) };
+            return Shape {
+                nullable: true,
+                ..rust_shape(non_null[0], defs)
+            };
         }
     }
     if let Some(r) = schema.get("$ref").and_then(Value::as_str) {
         let name = r.rsplit('/').next().unwrap();
         let resolved = &defs[name];
         let inner = rust_shape(resolved, defs);
-        let base = if inner.base == "object" { format!("object {name}") } else { inner.base };
-        return Shape { base, nullable: inner.nullable, pattern: inner.pattern };
+        let base = if inner.base == "object" {
+            format!("object {name}")
+        } else {
+            inner.base
+        };
+        return Shape {
+            base,
+            nullable: inner.nullable,
+            pattern: inner.pattern,
+        };
     }
     let (types, nullable): (Vec<&str>, bool) = match schema.get("type") {
         Some(Value::String(t)) => (vec![t.as_str()], false),
@@ -102,12 +120,21 @@ fn rust_shape(schema: &Value, defs: &Value) -> Shape {
         [t] => t.to_string(),
         other => format!("{other:?}"),
     };
-    Shape { base, nullable, pattern: pattern(schema) }
+    Shape {
+        base,
+        nullable,
+        pattern: pattern(schema),
+    }
 }
 
 fn names(list: Option<&Value>) -> BTreeSet<String> {
     list.and_then(Value::as_array)
-        .map(|l| l.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+        .map(|l| {
+            l.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -120,7 +147,10 @@ fn generated_types_have_the_spec_schemas() {
         let rust = generated_schema(name);
         let defs = rust.get("$defs").cloned().unwrap_or(Value::Null);
         if spec_schema.get("type").and_then(Value::as_str) != Some("object") {
-            let (want, got) = (spec_shape(spec_schema, doc.root()), rust_shape(&rust, &defs));
+            let (want, got) = (
+                spec_shape(spec_schema, doc.root()),
+                rust_shape(&rust, &defs),
+            );
             if want != got {
                 problems.push(format!("{name}: spec {want:?}, Rust {got:?}"));
             }
@@ -144,7 +174,9 @@ fn generated_types_have_the_spec_schemas() {
         // requires must be required in schemars unless it is nullable.
         let rust_required = names(rust.get("required"));
         for field in rust_required.difference(&spec_required) {
-            problems.push(format!("{name}.{field}: required in Rust, optional in the spec"));
+            problems.push(format!(
+                "{name}.{field}: required in Rust, optional in the spec"
+            ));
         }
         let shapes: BTreeMap<_, _> = spec_props
             .iter()
@@ -155,7 +187,9 @@ fn generated_types_have_the_spec_schemas() {
             let mut got = rust_shape(rust_prop, &defs);
             let required = spec_required.contains(field);
             if required && !want.nullable && !rust_required.contains(field) {
-                problems.push(format!("{name}.{field}: required in the spec, optional in Rust"));
+                problems.push(format!(
+                    "{name}.{field}: required in the spec, optional in Rust"
+                ));
             }
             if !required {
                 // An optional field is Option<T>, absent as None. It must not also be nullable
@@ -179,5 +213,9 @@ fn generated_types_have_the_spec_schemas() {
             }
         }
     }
-    assert!(problems.is_empty(), "generated types differ from the spec:\n{}", problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "generated types differ from the spec:\n{}",
+        problems.join("\n")
+    );
 }

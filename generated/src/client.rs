@@ -163,7 +163,9 @@ fn normalise_base_url(url: &str) -> Result<String, BuildError> {
     };
     let parsed = reqwest::Url::parse(url).map_err(|e| refuse(&e.to_string()))?;
     if !matches!(parsed.scheme(), "https" | "http") {
-        return Err(refuse("the scheme must be https (or http for a local server)"));
+        return Err(refuse(
+            "the scheme must be https (or http for a local server)",
+        ));
     }
     if parsed.query().is_some() || parsed.fragment().is_some() {
         return Err(refuse("a base URL cannot carry a query or a fragment"));
@@ -205,7 +207,10 @@ mod tests {
             "https://api.plivo.com/?x=1",
             "https://user:pw@api.plivo.com",
         ] {
-            let err = MpcClient::builder(creds()).base_url(url).build().unwrap_err();
+            let err = MpcClient::builder(creds())
+                .base_url(url)
+                .build()
+                .unwrap_err();
             assert!(err.to_string().contains(url), "{err}");
         }
     }

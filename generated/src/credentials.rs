@@ -144,8 +144,14 @@ mod tests {
             ("MA", "s3cr\x003t"),
         ] {
             let err = Credentials::new(id, token).unwrap_err();
-            assert!(matches!(err, CredentialsError::NotVisibleAscii { .. }), "{err:?}");
-            assert!(!err.to_string().contains("s3cr"), "token leaked into: {err}");
+            assert!(
+                matches!(err, CredentialsError::NotVisibleAscii { .. }),
+                "{err:?}"
+            );
+            assert!(
+                !err.to_string().contains("s3cr"),
+                "token leaked into: {err}"
+            );
         }
     }
 

@@ -169,6 +169,9 @@ mod tests {
     #[test]
     fn deserialization_errors_say_what_was_expected() {
         let err = serde_json::from_str::<Timestamp>("\"yesterday\"").unwrap_err();
-        assert!(err.to_string().contains("YYYY-MM-DD HH:MM:SS+hh:mm"), "{err}");
+        assert!(
+            err.to_string().contains("YYYY-MM-DD HH:MM:SS+hh:mm"),
+            "{err}"
+        );
     }
 }

@@ -75,7 +75,8 @@ pub fn render(doc: &SpecDocument) -> anyhow::Result<String> {
             )
         })?
         .with_context(|| format!("{}: progenitor refused the document", doc.path().display()))?;
-    let file: syn::File = syn::parse2(tokens).context("progenitor produced code that does not parse")?;
+    let file: syn::File =
+        syn::parse2(tokens).context("progenitor produced code that does not parse")?;
     Ok(format!("{}{}", header(doc), prettyplease::unparse(&file)))
 }
 
@@ -113,7 +114,9 @@ fn json_pointer(path: &serde_path_to_error::Path) -> String {
 pub enum Freshness {
     Current,
     /// A unified diff from the committed file to the rendered one.
-    Stale { diff: String },
+    Stale {
+        diff: String,
+    },
     Missing,
 }
 

@@ -89,7 +89,12 @@ pub fn root_for(schema: &Value, document: &Value) -> Value {
     let definitions: Map<String, Value> = document
         .pointer("/components/schemas")
         .and_then(Value::as_object)
-        .map(|schemas| schemas.iter().map(|(k, v)| (k.clone(), convert(v))).collect())
+        .map(|schemas| {
+            schemas
+                .iter()
+                .map(|(k, v)| (k.clone(), convert(v)))
+                .collect()
+        })
         .unwrap_or_default();
     let mut root = match convert(schema) {
         Value::Object(map) => map,
@@ -160,7 +165,10 @@ mod tests {
     #[test]
     fn data_keywords_are_not_rewritten() {
         let s = convert(&json!({"enum": [{"nullable": true}], "default": {"x-a": 1}}));
-        assert_eq!(s, json!({"enum": [{"nullable": true}], "default": {"x-a": 1}}));
+        assert_eq!(
+            s,
+            json!({"enum": [{"nullable": true}], "default": {"x-a": 1}})
+        );
     }
 
     #[test]

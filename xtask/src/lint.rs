@@ -80,7 +80,9 @@ fn finding(pointer: impl Into<String>, message: impl Into<String>) -> Finding {
 
 fn from_catalogue_error(e: catalogue::CatalogueError) -> Finding {
     match e {
-        catalogue::CatalogueError::Ref(r) => finding(r.at, format!("$ref {} {}", r.reference, r.reason)),
+        catalogue::CatalogueError::Ref(r) => {
+            finding(r.at, format!("$ref {} {}", r.reference, r.reason))
+        }
         catalogue::CatalogueError::Shape { pointer, message } => finding(pointer, message),
     }
 }
@@ -90,7 +92,10 @@ fn check_refs(doc: &SpecDocument, value: &Value, pointer: &str, out: &mut Vec<Fi
         Value::Object(map) => {
             if let Some(reference) = map.get("$ref") {
                 if let Err(e) = doc.resolve(value, pointer) {
-                    out.push(finding(e.at, format!("$ref {reference} does not resolve: {}", e.reason)));
+                    out.push(finding(
+                        e.at,
+                        format!("$ref {reference} does not resolve: {}", e.reason),
+                    ));
                 }
             }
             for (key, child) in map {
@@ -98,7 +103,12 @@ fn check_refs(doc: &SpecDocument, value: &Value, pointer: &str, out: &mut Vec<Fi
                 if key == "value" && pointer.contains("/examples/") || key == "example" {
                     continue;
                 }
-                check_refs(doc, child, &format!("{pointer}/{}", escape_pointer_token(key)), out);
+                check_refs(
+                    doc,
+                    child,
+                    &format!("{pointer}/{}", escape_pointer_token(key)),
+                    out,
+                );
             }
         }
         Value::Array(items) => {
@@ -130,7 +140,9 @@ fn template_names(template: &str) -> BTreeSet<String> {
     let mut names = BTreeSet::new();
     let mut rest = template;
     while let Some(open) = rest.find('{') {
-        let Some(close) = rest[open..].find('}') else { break };
+        let Some(close) = rest[open..].find('}') else {
+            break;
+        };
         names.insert(rest[open + 1..open + close].to_owned());
         rest = &rest[open + close + 1..];
     }
@@ -280,7 +292,11 @@ fn walk_schema_examples(
     }
     if let Some(Value::Object(props)) = map.get("properties") {
         for (k, v) in props {
-            walk_schema_examples(v, &format!("{pointer}/properties/{}", escape_pointer_token(k)), check);
+            walk_schema_examples(
+                v,
+                &format!("{pointer}/properties/{}", escape_pointer_token(k)),
+                check,
+            );
         }
     }
     for key in ["items", "additionalProperties", "not"] {

@@ -62,7 +62,9 @@ macro_rules! with_query {
             builder = match (*name, value) {
                 ("call_uuid", Value::String(s)) => builder.call_uuid(s.clone()),
                 ("limit", Value::Number(n)) => builder.limit(n.as_u64().expect("limit is a u64")),
-                ("offset", Value::Number(n)) => builder.offset(n.as_u64().expect("offset is a u64")),
+                ("offset", Value::Number(n)) => {
+                    builder.offset(n.as_u64().expect("offset is a u64"))
+                }
                 (name, value) => panic!(
                     "no builder method is known for query parameter {name}={value} of {}; \
                      add it to conformance/tests/support/mod.rs",
