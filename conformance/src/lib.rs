@@ -3,6 +3,8 @@
 
 pub mod catalogue;
 pub mod document;
+pub mod json_schema;
+pub mod mock_server;
 pub mod mount;
 mod source_lines;
 

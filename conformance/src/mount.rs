@@ -9,33 +9,156 @@ use wiremock::{Match, Mock, Request, ResponseTemplate};
 
 use crate::catalogue::{Operation, ResponseExample};
 
-/// The decoded segments of `template` with each `{name}` replaced by its raw value.
-/// `/a/name_{x}/b/` with x = `p/q` gives `["", "a", "name_p/q", "b", ""]`: the trailing slash is
-/// the last, empty segment.
+/// A path template (`/v1/Account/{auth_id}/MultiPartyCall/name_{mpc_name}/Participant/`) cut
+/// into segments, each a literal text or a `prefix{name}suffix` with one parameter. Both the
+/// test mocks (which fill it) and the standalone mock (which captures from it) use it, so they
+/// cannot disagree on what a path means.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PathTemplate {
+    template: String,
+    segments: Vec<Segment>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Segment {
+    Literal(String),
+    Parameter {
+        prefix: String,
+        name: String,
+        suffix: String,
+    },
+}
+
+impl PathTemplate {
+    pub fn parse(template: &str) -> Result<Self, String> {
+        let segments = template
+            .split('/')
+            .map(|segment| match segment.find('{') {
+                None => Ok(Segment::Literal(segment.to_owned())),
+                Some(open) => {
+                    let close = segment
+                        .find('}')
+                        .filter(|close| *close > open)
+                        .ok_or_else(|| format!("unclosed {{ in path template {template}"))?;
+                    let suffix = &segment[close + 1..];
+                    if suffix.contains('{') {
+                        return Err(format!(
+                            "two parameters in one segment of {template} cannot be told apart"
+                        ));
+                    }
+                    Ok(Segment::Parameter {
+                        prefix: segment[..open].to_owned(),
+                        name: segment[open + 1..close].to_owned(),
+                        suffix: suffix.to_owned(),
+                    })
+                }
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(Self {
+            template: template.to_owned(),
+            segments,
+        })
+    }
+
+    /// The decoded segments with each parameter replaced by its raw value. `/a/name_{x}/b/`
+    /// with x = `p/q` gives `["", "a", "name_p/q", "b", ""]`: the trailing slash is the last,
+    /// empty segment, and the `/` inside the value stays inside its segment.
+    pub fn fill(&self, value_of: impl Fn(&str) -> Option<String>) -> Result<Vec<String>, String> {
+        self.segments
+            .iter()
+            .map(|segment| match segment {
+                Segment::Literal(text) => Ok(text.clone()),
+                Segment::Parameter {
+                    prefix,
+                    name,
+                    suffix,
+                } => {
+                    let value = value_of(name)
+                        .ok_or_else(|| format!("no value for path parameter {name}"))?;
+                    Ok(format!("{prefix}{value}{suffix}"))
+                }
+            })
+            .collect()
+    }
+
+    /// The parameter values of a raw (percent-encoded) request path, if it has this shape.
+    /// Every parameter must be non-empty.
+    pub fn capture(&self, raw_path: &str) -> Option<Vec<(String, String)>> {
+        let received = received_segments(raw_path);
+        if received.len() != self.segments.len() {
+            return None;
+        }
+        let mut values = Vec::new();
+        for (segment, got) in self.segments.iter().zip(received) {
+            match segment {
+                Segment::Literal(text) if *text == got => {}
+                Segment::Literal(_) => return None,
+                Segment::Parameter {
+                    prefix,
+                    name,
+                    suffix,
+                } => {
+                    let value = got
+                        .strip_prefix(prefix.as_str())?
+                        .strip_suffix(suffix.as_str())?;
+                    if value.is_empty() {
+                        return None;
+                    }
+                    values.push((name.clone(), value.to_owned()));
+                }
+            }
+        }
+        Some(values)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.template
+    }
+}
+
+/// [`PathTemplate::fill`] for a template given as text.
 pub fn expected_segments(
     template: &str,
     value_of: impl Fn(&str) -> Option<String>,
 ) -> Result<Vec<String>, String> {
-    template
-        .split('/')
-        .map(|segment| {
-            let mut out = String::new();
-            let mut rest = segment;
-            while let Some(open) = rest.find('{') {
-                let close = rest[open..]
-                    .find('}')
-                    .ok_or_else(|| format!("unclosed {{ in path template {template}"))?;
-                let name = &rest[open + 1..open + close];
-                out.push_str(&rest[..open]);
-                out.push_str(
-                    &value_of(name).ok_or_else(|| format!("no value for path parameter {name}"))?,
-                );
-                rest = &rest[open + close + 1..];
-            }
-            out.push_str(rest);
-            Ok(out)
-        })
-        .collect()
+    PathTemplate::parse(template)?.fill(value_of)
+}
+
+/// Characters that must be escaped inside one path segment (RFC 3986 `segment`): controls,
+/// space, and `"#%/<>?[\]^`{|}`. Everything else (including `:@!$&'()*+,;=`) may stay.
+const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'/')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'[')
+    .add(b'\\')
+    .add(b']')
+    .add(b'^')
+    .add(b'`')
+    .add(b'{')
+    .add(b'|')
+    .add(b'}');
+
+/// A request path from decoded segments, each percent-encoded on its own.
+pub fn encode_segments(segments: &[String]) -> String {
+    segments
+        .iter()
+        .map(|s| percent_encoding::utf8_percent_encode(s, SEGMENT).to_string())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// The path of `operation` with the spec's example values, encoded: what to put after the host.
+pub fn example_path(operation: &Operation) -> Result<String, String> {
+    let segments = expected_segments(&operation.path_template, |name| {
+        example_path_value(operation, name)
+    })?;
+    Ok(encode_segments(&segments))
 }
 
 /// The decoded segments of a request path as it arrived.
@@ -72,13 +195,10 @@ pub fn example_mock(
     segments: Vec<String>,
     auth: BasicAuth<'_>,
 ) -> Mock {
-    let body = serde_json::to_vec(&example.value).expect("a JSON value always serializes");
     Mock::given(method(operation.method.as_str()))
         .and(PathSegments(segments))
         .and(basic_auth(auth.user, auth.password))
-        .respond_with(
-            ResponseTemplate::new(example.status).set_body_raw(body, example.media_type.as_str()),
-        )
+        .respond_with(example_response(example))
         .named(format!(
             "{} {} answering {} ({})",
             operation.method,
@@ -86,6 +206,16 @@ pub fn example_mock(
             example.case_name(),
             example.pointer
         ))
+}
+
+/// The documented response: the example's status, its body, its media type.
+pub fn example_response(example: &ResponseExample) -> ResponseTemplate {
+    json_response(example.status, &example.value, &example.media_type)
+}
+
+pub(crate) fn json_response(status: u16, body: &Value, media_type: &str) -> ResponseTemplate {
+    let body = serde_json::to_vec(body).expect("a JSON value always serializes");
+    ResponseTemplate::new(status).set_body_raw(body, media_type)
 }
 
 /// The status the catch-all answers with: not one the spec documents, so the client reports it

@@ -2,5 +2,4 @@
 //! checks as the command line (a stale generated client or a broken spec fails the tests).
 
 pub mod generate;
-pub mod json_schema;
 pub mod lint;

@@ -8,7 +8,7 @@ use plivo_mpc_conformance::catalogue::{self, Operation};
 use plivo_mpc_conformance::document::{escape_pointer_token, SpecDocument};
 use serde_json::Value;
 
-use crate::json_schema;
+use plivo_mpc_conformance::json_schema;
 
 /// One problem in the document.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -4,6 +4,7 @@ use std::time::Instant;
 
 use clap::{Parser, Subcommand};
 use plivo_mpc_conformance::document::{default_spec_path, workspace_root, SpecDocument};
+use plivo_mpc_conformance::{mock_server, mount};
 use xtask::generate::{self, Freshness, WriteOutcome};
 use xtask::lint;
 
@@ -28,6 +29,15 @@ enum Command {
         /// Where the generated module goes.
         #[arg(long, value_name = "PATH", default_value_os_t = generate::default_output_path())]
         output: PathBuf,
+    },
+    /// Serve the spec's examples on 127.0.0.1 the way Plivo answers, until Ctrl-C.
+    Mock {
+        /// Port to listen on (0 picks a free one).
+        #[arg(long, default_value_t = 4010)]
+        port: u16,
+        /// The OpenAPI document to serve.
+        #[arg(long, value_name = "PATH", default_value_os_t = default_spec_path())]
+        spec: PathBuf,
     },
     /// Check what progenitor does not: references, operationIds, path parameters, examples.
     Lint {
@@ -87,6 +97,7 @@ fn run(command: Command) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Command::Mock { port, spec } => mock(port, &spec),
         Command::Lint { spec } => {
             let doc = SpecDocument::load(&spec)?;
             let report = lint::lint(&doc);
@@ -99,6 +110,40 @@ fn run(command: Command) -> anyhow::Result<()> {
             }
         }
     }
+}
+
+fn mock(port: u16, spec: &std::path::Path) -> anyhow::Result<()> {
+    let doc = SpecDocument::load(spec)?;
+    let listener = std::net::TcpListener::bind(("127.0.0.1", port)).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::AddrInUse {
+            anyhow::anyhow!("127.0.0.1:{port} is already in use; choose another port with --port")
+        } else {
+            anyhow::anyhow!("cannot listen on 127.0.0.1:{port}: {e}")
+        }
+    })?;
+    let address = listener.local_addr()?;
+    let runtime = tokio::runtime::Runtime::new()?;
+    runtime.block_on(async {
+        let server = mock_server::start(&doc, listener, true).await?;
+        println!(
+            "serving {} at http://{address} (Ctrl-C stops)",
+            display_path(spec).display()
+        );
+        // The seed page's curl command, pointed here, with the spec's example values.
+        for op in plivo_mpc_conformance::operations(&doc)? {
+            let auth_id = mount::example_path_value(&op, "auth_id").unwrap_or_default();
+            if let Ok(path) = mount::example_path(&op) {
+                println!(
+                    "try: curl -i --user {auth_id}:AUTH_TOKEN {}{path}",
+                    server.uri()
+                );
+            }
+        }
+        tokio::signal::ctrl_c().await?;
+        drop(server);
+        println!("stopped");
+        Ok(())
+    })
 }
 
 // Paths inside the workspace are shown relative to it, as a person would type them.

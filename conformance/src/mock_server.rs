@@ -1,0 +1,325 @@
+//! A mock of Plivo built from the spec: `cargo xtask mock` serves it standalone, and its own
+//! tests drive it over HTTP.
+//!
+//! It is the same machinery the replay suite mounts: the operations and examples come from
+//! [`crate::catalogue`], paths are read with [`PathTemplate`], and bodies are built by
+//! [`crate::mount::example_response`]. The replay suite mounts one strict mock per example
+//! (so a wrong request fails the test); this serves every example behind one router that
+//! answers the way Plivo does:
+//!
+//! - an unknown path is 404 and a known path with another method is 405, with Plivo's error body;
+//! - Basic auth is required, with the user equal to the path's `auth_id`, else 401;
+//! - query parameters are checked against their schemas, else 400 naming the parameter;
+//! - the `documented` example is the default answer; `Prefer: code=404` or
+//!   `Prefer: example=NAME` (Prism's convention) picks another, and an unknown name is a 400
+//!   listing the names there are.
+
+use std::net::TcpListener;
+
+use base64::Engine as _;
+use serde_json::{json, Value};
+use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+
+use crate::catalogue::{self, CatalogueError, Operation, ResponseExample};
+use crate::document::SpecDocument;
+use crate::json_schema;
+use crate::mount::{self, PathTemplate};
+
+/// The example served when the request does not ask for one.
+pub const DEFAULT_EXAMPLE: &str = "documented";
+
+const JSON: &str = "application/json";
+
+/// What the mock answered, and why (for the request log and for tests).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Answer {
+    pub status: u16,
+    pub body: Value,
+    /// The example served (`documented`), or the rule that answered (`unknown path`).
+    pub reason: String,
+    pub allow: Option<&'static str>,
+}
+
+/// The router: every operation of the spec with its path template, and every example.
+#[derive(Debug, Clone)]
+pub struct SpecMock {
+    routes: Vec<(Operation, PathTemplate)>,
+    examples: Vec<ResponseExample>,
+    document: Value,
+    log_requests: bool,
+}
+
+impl SpecMock {
+    pub fn from_document(doc: &SpecDocument) -> Result<Self, CatalogueError> {
+        let routes = catalogue::operations(doc)?
+            .into_iter()
+            .map(|op| {
+                let template = PathTemplate::parse(&op.path_template).map_err(|message| {
+                    CatalogueError::Shape {
+                        pointer: op.pointer.clone(),
+                        message,
+                    }
+                })?;
+                Ok((op, template))
+            })
+            .collect::<Result<_, CatalogueError>>()?;
+        Ok(Self {
+            routes,
+            examples: catalogue::response_examples(doc)?,
+            document: doc.root().clone(),
+            log_requests: false,
+        })
+    }
+
+    /// Print one line per request on stdout: method, path, status and the example served.
+    pub fn log_requests(mut self, on: bool) -> Self {
+        self.log_requests = on;
+        self
+    }
+
+    /// The answer to `request`, as Plivo would give it.
+    pub fn answer(&self, request: &Request) -> Answer {
+        let raw_path = request.url.path();
+        let matching: Vec<_> = self
+            .routes
+            .iter()
+            .filter_map(|(op, template)| template.capture(raw_path).map(|values| (op, values)))
+            .collect();
+        if matching.is_empty() {
+            return self.error(404, None, "not found", "unknown path");
+        }
+        let Some((op, values)) = matching
+            .iter()
+            .find(|(op, _)| op.method == request.method.as_str())
+        else {
+            let op = matching[0].0;
+            let mut answer = self.error(405, Some(op), "method not allowed", "wrong method");
+            answer.allow = Some("GET");
+            return answer;
+        };
+        let auth_id = values
+            .iter()
+            .find(|(name, _)| name == "auth_id")
+            .map(|(_, v)| v.as_str());
+        if let Err(reason) = check_basic_auth(request, auth_id) {
+            return self.error(
+                401,
+                Some(op),
+                "authentication credentials were not provided",
+                reason,
+            );
+        }
+        if let Err(message) = self.check_query(op, request) {
+            return self.error(400, Some(op), &message, "invalid query parameter");
+        }
+        self.select_example(op, request)
+    }
+
+    fn check_query(&self, op: &Operation, request: &Request) -> Result<(), String> {
+        let pairs: Vec<(String, String)> = request.url.query_pairs().into_owned().collect();
+        for parameter in &op.query_parameters {
+            let given: Vec<&String> = pairs
+                .iter()
+                .filter(|(n, _)| *n == parameter.name)
+                .map(|(_, v)| v)
+                .collect();
+            let text = match given.as_slice() {
+                [] if parameter.required => return Err(format!("{} is required", parameter.name)),
+                [] => continue,
+                [one] => one.as_str(),
+                _ => return Err(format!("{} is given more than once", parameter.name)),
+            };
+            let value = typed_query_value(&parameter.schema, text)
+                .map_err(|expected| format!("{}={text:?}: expected {expected}", parameter.name))?;
+            let violations = json_schema::violations(&parameter.schema, &self.document, &value)
+                .map_err(|e| format!("{}: {e}", parameter.name))?;
+            if let Some((_, message)) = violations.first() {
+                return Err(format!("{}={text:?}: {message}", parameter.name));
+            }
+        }
+        Ok(())
+    }
+
+    fn select_example(&self, op: &Operation, request: &Request) -> Answer {
+        let prefer = parse_prefer(request);
+        let candidates: Vec<&ResponseExample> = self
+            .examples
+            .iter()
+            .filter(|e| e.operation_id == op.operation_id)
+            .collect();
+        let chosen = match (&prefer.example, prefer.code) {
+            (Some(name), code) => candidates
+                .iter()
+                .find(|e| e.name == *name && code.is_none_or(|c| c == e.status)),
+            (None, Some(code)) => candidates.iter().find(|e| e.status == code),
+            (None, None) => candidates
+                .iter()
+                .find(|e| e.name == DEFAULT_EXAMPLE)
+                .or_else(|| candidates.iter().find(|e| e.is_success())),
+        };
+        match chosen {
+            Some(example) => Answer {
+                status: example.status,
+                body: example.value.clone(),
+                reason: format!("example {}", example.case_name()),
+                allow: None,
+            },
+            None => {
+                let names: Vec<String> = candidates.iter().map(|e| e.case_name()).collect();
+                let message = format!(
+                    "Prefer: no example {}{} for {}; there are: {}",
+                    prefer
+                        .example
+                        .as_deref()
+                        .map(|n| format!("named {n:?}"))
+                        .unwrap_or_default(),
+                    prefer
+                        .code
+                        .map(|c| format!(" with status {c}"))
+                        .unwrap_or_default(),
+                    op.operation_id,
+                    names.join(", ")
+                );
+                self.error(400, Some(op), message.trim(), "unknown example")
+            }
+        }
+    }
+
+    /// Plivo's error body for `status`: the spec's own example for that status, with the
+    /// message replaced when the mock has something more precise to say.
+    fn error(&self, status: u16, op: Option<&Operation>, message: &str, reason: &str) -> Answer {
+        let documented = self
+            .examples
+            .iter()
+            .filter(|e| op.is_none_or(|op| e.operation_id == op.operation_id))
+            .find(|e| e.status == status);
+        let body = match documented {
+            Some(example) if status != 400 => example.value.clone(),
+            Some(example) => {
+                let mut body = example.value.clone();
+                body["error"] = json!(message);
+                body
+            }
+            None => json!({ "error": message }),
+        };
+        Answer {
+            status,
+            body,
+            reason: reason.to_owned(),
+            allow: None,
+        }
+    }
+}
+
+impl Respond for SpecMock {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        let answer = self.answer(request);
+        if self.log_requests {
+            println!(
+                "{} -> {} ({})",
+                mount::describe(request),
+                answer.status,
+                answer.reason
+            );
+        }
+        let mut response = mount::json_response(answer.status, &answer.body, JSON);
+        if let Some(allow) = answer.allow {
+            response = response.insert_header("allow", allow);
+        }
+        response
+    }
+}
+
+/// Serves the spec on `listener` until the returned server is dropped.
+pub async fn start(
+    doc: &SpecDocument,
+    listener: TcpListener,
+    log_requests: bool,
+) -> Result<MockServer, CatalogueError> {
+    let mock = SpecMock::from_document(doc)?.log_requests(log_requests);
+    // A long-running mock must not keep every request it ever saw.
+    let server = MockServer::builder()
+        .listener(listener)
+        .disable_request_recording()
+        .start()
+        .await;
+    Mock::given(wiremock::matchers::any())
+        .respond_with(mock)
+        .mount(&server)
+        .await;
+    Ok(server)
+}
+
+fn check_basic_auth(request: &Request, auth_id: Option<&str>) -> Result<(), &'static str> {
+    let header = request
+        .headers
+        .get("authorization")
+        .ok_or("no Authorization header")?;
+    let encoded = header
+        .to_str()
+        .ok()
+        .and_then(|h| h.strip_prefix("Basic "))
+        .ok_or("Authorization is not Basic")?;
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(encoded.trim())
+        .ok()
+        .and_then(|bytes| String::from_utf8(bytes).ok())
+        .ok_or("Basic credentials are not base64 of user:password")?;
+    let (user, password) = decoded
+        .split_once(':')
+        .ok_or("Basic credentials lack a ':'")?;
+    if password.is_empty() {
+        return Err("empty auth token");
+    }
+    match auth_id {
+        Some(id) if id == user => Ok(()),
+        Some(_) => Err("Basic auth user is not the path's auth_id"),
+        None => Ok(()),
+    }
+}
+
+/// A query value read as its schema's type: `"20"` is the integer 20 for `type: integer`.
+fn typed_query_value(schema: &Value, text: &str) -> Result<Value, &'static str> {
+    match schema.get("type").and_then(Value::as_str) {
+        Some("integer") => text
+            .parse::<i64>()
+            .map(Value::from)
+            .map_err(|_| "an integer"),
+        Some("number") => text
+            .parse::<f64>()
+            .ok()
+            .and_then(serde_json::Number::from_f64)
+            .map(Value::Number)
+            .ok_or("a number"),
+        Some("boolean") => match text {
+            "true" => Ok(Value::Bool(true)),
+            "false" => Ok(Value::Bool(false)),
+            _ => Err("true or false"),
+        },
+        _ => Ok(Value::String(text.to_owned())),
+    }
+}
+
+#[derive(Debug, Default)]
+struct Prefer {
+    code: Option<u16>,
+    example: Option<String>,
+}
+
+/// `Prefer: code=404, example=not_found` (Prism's convention; `;` works as a separator too).
+fn parse_prefer(request: &Request) -> Prefer {
+    let mut prefer = Prefer::default();
+    for header in request.headers.get_all("prefer") {
+        let Ok(text) = header.to_str() else { continue };
+        for part in text.split([',', ';']) {
+            match part.trim().split_once('=') {
+                Some(("code", v)) => prefer.code = v.trim().parse().ok(),
+                Some(("example", v)) => {
+                    prefer.example = Some(v.trim().trim_matches('"').to_owned())
+                }
+                _ => {}
+            }
+        }
+    }
+    prefer
+}

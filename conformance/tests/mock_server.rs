@@ -1,0 +1,239 @@
+//! The standalone mock (`cargo xtask mock`) answers like Plivo, driven over real HTTP.
+
+mod support;
+
+use plivo_mpc_conformance::mount;
+use plivo_mpc_conformance::{mock_server, Operation, SpecDocument};
+use serde_json::Value;
+
+struct Running {
+    server: wiremock::MockServer,
+    http: reqwest::Client,
+    doc: SpecDocument,
+}
+
+async fn start() -> Running {
+    let doc = support::spec();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let server = mock_server::start(&doc, listener, false).await.unwrap();
+    Running {
+        server,
+        http: reqwest::Client::new(),
+        doc,
+    }
+}
+
+impl Running {
+    fn operations(&self) -> Vec<Operation> {
+        support::operations(&self.doc)
+    }
+
+    fn url(&self, op: &Operation, query: &str) -> String {
+        format!(
+            "{}{}{query}",
+            self.server.uri(),
+            mount::example_path(op).unwrap()
+        )
+    }
+
+    /// A request as the seed page's curl sends it: `--user AUTH_ID:AUTH_TOKEN`.
+    fn get(&self, op: &Operation, query: &str) -> reqwest::RequestBuilder {
+        self.http
+            .get(self.url(op, query))
+            .basic_auth(support::auth_id(op), Some(support::TEST_TOKEN))
+    }
+}
+
+async fn status_and_json(request: reqwest::RequestBuilder) -> (u16, Value) {
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    assert_eq!(
+        response.headers()["content-type"],
+        "application/json",
+        "every answer is JSON"
+    );
+    (status, response.json().await.unwrap())
+}
+
+fn example(doc: &SpecDocument, op: &Operation, status: u16, name: Option<&str>) -> Value {
+    plivo_mpc_conformance::response_examples(doc)
+        .unwrap()
+        .into_iter()
+        .find(|e| {
+            e.operation_id == op.operation_id
+                && e.status == status
+                && name.is_none_or(|n| e.name == n)
+        })
+        .unwrap_or_else(|| panic!("no {status} example for {}", op.operation_id))
+        .value
+}
+
+#[tokio::test]
+async fn the_seed_curl_command_gets_the_documented_response_on_both_addressings() {
+    let mock = start().await;
+    for op in mock.operations() {
+        let (status, body) = status_and_json(mock.get(&op, "")).await;
+        assert_eq!(status, 200, "{}", op.operation_id);
+        assert_eq!(body, example(&mock.doc, &op, 200, Some("documented")));
+    }
+}
+
+#[tokio::test]
+async fn basic_auth_is_required_and_must_name_the_paths_account() {
+    let mock = start().await;
+    for op in mock.operations() {
+        let unauthorized = example(&mock.doc, &op, 401, None);
+        let no_auth = mock.http.get(mock.url(&op, ""));
+        let other_account = mock
+            .http
+            .get(mock.url(&op, ""))
+            .basic_auth("MAOTHERACCOUNT000000", Some("token"));
+        let empty_token = mock
+            .http
+            .get(mock.url(&op, ""))
+            .basic_auth(support::auth_id(&op), Some(""));
+        let bearer = mock.http.get(mock.url(&op, "")).bearer_auth("token");
+        for request in [no_auth, other_account, empty_token, bearer] {
+            assert_eq!(status_and_json(request).await, (401, unauthorized.clone()));
+        }
+    }
+}
+
+#[tokio::test]
+async fn query_parameters_are_checked_against_the_spec() {
+    let mock = start().await;
+    for op in mock.operations() {
+        for (query, parameter) in [
+            ("?limit=0", "limit"),
+            ("?limit=21", "limit"),
+            ("?limit=ten", "limit"),
+            ("?offset=-1", "offset"),
+            ("?offset=1.5", "offset"),
+            ("?offset=abc", "offset"),
+            ("?limit=5&limit=6", "limit"),
+        ] {
+            let (status, body) = status_and_json(mock.get(&op, query)).await;
+            assert_eq!(status, 400, "{query}");
+            let message = body["error"].as_str().unwrap();
+            assert!(message.starts_with(parameter), "{query}: {message}");
+        }
+        for query in [
+            "?limit=1",
+            "?limit=20&offset=0",
+            "?offset=40&call_uuid=x",
+            "?unknown=1",
+        ] {
+            assert_eq!(
+                status_and_json(mock.get(&op, query)).await.0,
+                200,
+                "{query}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn unknown_paths_are_404_and_other_methods_405_with_error_bodies() {
+    let mock = start().await;
+    let op = &mock.operations()[0];
+    let base = mock.server.uri();
+    for path in [
+        "/",
+        "/v1/Account/MANWVLYTK4ZWU1YTY4QA/MultiPartyCall/name_x/Participant",
+        "/v1/Account/MANWVLYTK4ZWU1YTY4QA/MultiPartyCall/x/Participant/",
+        "/v1/Account/MANWVLYTK4ZWU1YTY4QA/MultiPartyCall/name_/Participant/",
+        "/v1/Account/MANWVLYTK4ZWU1YTY4QA/MultiPartyCall/name_a/b/Participant/",
+    ] {
+        let request = mock
+            .http
+            .get(format!("{base}{path}"))
+            .basic_auth("MA", Some("t"));
+        let (status, body) = status_and_json(request).await;
+        assert_eq!(status, 404, "{path}");
+        assert!(body["error"].is_string(), "{path}: {body}");
+    }
+    for method in [
+        reqwest::Method::POST,
+        reqwest::Method::DELETE,
+        reqwest::Method::PUT,
+    ] {
+        let response = mock
+            .http
+            .request(method.clone(), mock.url(op, ""))
+            .basic_auth(support::auth_id(op), Some(support::TEST_TOKEN))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status().as_u16(), 405, "{method}");
+        assert_eq!(response.headers()["allow"], "GET");
+        let body: Value = response.json().await.unwrap();
+        assert!(body["error"].is_string(), "{method}: {body}");
+    }
+}
+
+#[tokio::test]
+async fn prefer_selects_any_example_in_the_spec() {
+    let mock = start().await;
+    let examples = plivo_mpc_conformance::response_examples(&mock.doc).unwrap();
+    for op in mock.operations() {
+        for e in examples
+            .iter()
+            .filter(|e| e.operation_id == op.operation_id)
+        {
+            let by_name = mock
+                .get(&op, "")
+                .header("prefer", format!("example={}", e.name));
+            assert_eq!(
+                status_and_json(by_name).await,
+                (e.status, e.value.clone()),
+                "{}",
+                e.name
+            );
+            let both = mock
+                .get(&op, "")
+                .header("prefer", format!("code={}, example={}", e.status, e.name));
+            assert_eq!(status_and_json(both).await.0, e.status);
+        }
+        let by_code = mock.get(&op, "").header("prefer", "code=404");
+        assert_eq!(
+            status_and_json(by_code).await,
+            (404, example(&mock.doc, &op, 404, None))
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_unknown_example_name_gets_a_400_listing_the_names() {
+    let mock = start().await;
+    let op = &mock.operations()[0];
+    let (status, body) =
+        status_and_json(mock.get(op, "").header("prefer", "example=no_such_example")).await;
+    assert_eq!(status, 400);
+    let message = body["error"].as_str().unwrap();
+    assert!(message.contains("no_such_example"), "{message}");
+    for name in ["200-documented", "200-middle_page", "404-not_found"] {
+        assert!(message.contains(name), "{message} lacks {name}");
+    }
+}
+
+#[tokio::test]
+async fn awkward_names_arrive_as_one_segment() {
+    let mock = start().await;
+    let op = &mock.operations()[0];
+    let auth_id = support::auth_id(op);
+    let path = mount::encode_segments(
+        &mount::expected_segments(&op.path_template, |n| {
+            Some(if n == "auth_id" {
+                auth_id.clone()
+            } else {
+                "my conf/1?#%".to_owned()
+            })
+        })
+        .unwrap(),
+    );
+    let request = mock
+        .http
+        .get(format!("{}{path}", mock.server.uri()))
+        .basic_auth(&auth_id, Some("t"));
+    assert_eq!(status_and_json(request).await.0, 200, "{path}");
+}
