@@ -39,6 +39,12 @@ enum Command {
         #[arg(long, value_name = "PATH", default_value_os_t = default_spec_path())]
         spec: PathBuf,
     },
+    /// Run the cross-language conformance matrix (conformance/polyglot/run.py) against the mock.
+    Polyglot {
+        /// Arguments for the runner (`python3 conformance/polyglot/run.py --help` lists them).
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
     /// Check what progenitor does not: references, operationIds, path parameters, examples.
     Lint {
         /// The OpenAPI document to read.
@@ -98,6 +104,7 @@ fn run(command: Command) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Mock { port, spec } => mock(port, &spec),
+        Command::Polyglot { args } => xtask::polyglot::run(&default_spec_path(), &args),
         Command::Lint { spec } => {
             let doc = SpecDocument::load(&spec)?;
             let report = lint::lint(&doc);
