@@ -6,7 +6,6 @@ mod support;
 
 use std::collections::BTreeSet;
 
-use plivo_mpc::Error;
 use plivo_mpc_conformance::mount;
 use plivo_mpc_conformance::ResponseExample;
 use serde_json::Value;
@@ -45,10 +44,9 @@ async fn every_documented_response_replays_to_its_snapshot() {
         let context = format!("{} answering {}", op.operation_id, example.case_name());
         let round_trip = match &outcome {
             Ok(value) => Some(serde_json::to_value(&**value).expect("serializes")),
-            Err(Error::ErrorResponse(value)) => {
-                Some(serde_json::to_value(&**value).expect("serializes"))
-            }
-            Err(_) => None,
+            Err(error) => error
+                .api_error()
+                .map(|body| serde_json::to_value(body).expect("serializes")),
         };
         let rendered = support::render(outcome);
         assert!(
@@ -60,11 +58,16 @@ async fn every_documented_response_replays_to_its_snapshot() {
             info => &example.pointer,
             omit_expression => true,
         }, {
-            insta::assert_snapshot!(example.case_name(), rendered);
+            insta::assert_snapshot!(snapshot_name(example), rendered);
         });
         assert_round_trip(example, round_trip, &context);
         server.verify().await;
     }
+}
+
+/// One snapshot per operation and example: `listParticipantsByName-200-documented`.
+fn snapshot_name(example: &ResponseExample) -> String {
+    format!("{}-{}", example.operation_id, example.case_name())
 }
 
 /// The typed value, serialized again, is the example: every key kept, every value unchanged.
@@ -92,7 +95,7 @@ fn every_example_has_a_snapshot_and_every_snapshot_an_example() {
     let expected: BTreeSet<String> = plivo_mpc_conformance::response_examples(&doc)
         .unwrap_or_else(|e| panic!("{e}"))
         .iter()
-        .map(|e| format!("replay__{}.snap", e.case_name()))
+        .map(|e| format!("replay__{}.snap", snapshot_name(e)))
         .collect();
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots");
     let present: BTreeSet<String> = std::fs::read_dir(&dir)

@@ -6,7 +6,9 @@ use std::time::Duration;
 use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION, USER_AGENT};
 
 use crate::credentials::{Credentials, CredentialsError};
-use crate::generated::{builder, Client};
+use crate::generated::Client;
+use crate::hooks::{ClientState, RetryPolicy, DEFAULT_MAX_BODY_BYTES};
+use crate::request::ListParticipants;
 
 /// Plivo's API host. Every official SDK uses it for voice calls, MPC included.
 pub const DEFAULT_BASE_URL: &str = "https://api.plivo.com";
@@ -21,8 +23,9 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// A client for the MPC participant list.
 ///
 /// It sends HTTP Basic auth on every request and fills in the `{auth_id}` path parameter, so
-/// each call names only the MPC. The calls return the generated request builders, on which the
-/// optional query parameters (`call_uuid`, `limit`, `offset`) can still be set.
+/// each call names only the MPC. The calls return a [`ListParticipants`] request, on which the
+/// optional query parameters (`call_uuid`, `limit`, `offset`) can still be set before it is
+/// sent or streamed across pages.
 #[derive(Clone)]
 pub struct MpcClient {
     inner: Client,
@@ -58,31 +61,31 @@ impl MpcClient {
             base_url: DEFAULT_BASE_URL.to_owned(),
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             timeout: DEFAULT_TIMEOUT,
+            retry: RetryPolicy::default(),
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
         }
     }
 
     /// Lists the participants of an ongoing MPC addressed by its friendly name. Any name is sent
     /// as one percent-encoded path segment.
-    pub fn list_participants_by_name(
-        &self,
-        mpc_name: impl Into<String>,
-    ) -> builder::ListParticipantsByName<'_> {
-        self.inner
-            .list_participants_by_name()
-            .auth_id(self.auth_id.clone())
-            .mpc_name(mpc_name.into())
+    pub fn list_participants_by_name(&self, mpc_name: impl Into<String>) -> ListParticipants<'_> {
+        ListParticipants::by_name(
+            self.inner
+                .list_participants_by_name()
+                .auth_id(self.auth_id.clone())
+                .mpc_name(mpc_name.into()),
+        )
     }
 
     /// Lists the participants of an MPC addressed by its uuid: the only addressing that also
     /// works after the MPC has ended.
-    pub fn list_participants_by_uuid(
-        &self,
-        mpc_uuid: impl Into<String>,
-    ) -> builder::ListParticipantsByUuid<'_> {
-        self.inner
-            .list_participants_by_uuid()
-            .auth_id(self.auth_id.clone())
-            .mpc_uuid(mpc_uuid.into())
+    pub fn list_participants_by_uuid(&self, mpc_uuid: impl Into<String>) -> ListParticipants<'_> {
+        ListParticipants::by_uuid(
+            self.inner
+                .list_participants_by_uuid()
+                .auth_id(self.auth_id.clone())
+                .mpc_uuid(mpc_uuid.into()),
+        )
     }
 
     /// The base URL requests go to.
@@ -90,7 +93,9 @@ impl MpcClient {
         progenitor_client::ClientInfo::baseurl(&self.inner)
     }
 
-    /// The generated client underneath, for calls that need the auth id spelled out.
+    /// The generated client underneath, for calls that need the auth id spelled out. Its calls
+    /// are retried too, but their errors are the generated ones, without the status notes of
+    /// [`crate::MpcError`].
     pub fn generated(&self) -> &Client {
         &self.inner
     }
@@ -112,6 +117,8 @@ pub struct MpcClientBuilder {
     base_url: String,
     connect_timeout: Duration,
     timeout: Duration,
+    retry: RetryPolicy,
+    max_body_bytes: u64,
 }
 
 impl MpcClientBuilder {
@@ -133,6 +140,19 @@ impl MpcClientBuilder {
         self
     }
 
+    /// When to retry; [`RetryPolicy::disabled`] sends each request once.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// The largest response body read; a larger one is an [`crate::ErrorKind::BodyTooLarge`]
+    /// error and is never held in memory whole.
+    pub fn max_body_bytes(mut self, limit: u64) -> Self {
+        self.max_body_bytes = limit;
+        self
+    }
+
     pub fn build(self) -> Result<MpcClient, BuildError> {
         let base_url = normalise_base_url(&self.base_url)?;
         let mut headers = HeaderMap::new();
@@ -147,8 +167,12 @@ impl MpcClientBuilder {
             .timeout(self.timeout)
             .build()
             .map_err(BuildError::Http)?;
+        let state = ClientState {
+            retry: self.retry,
+            max_body_bytes: self.max_body_bytes,
+        };
         Ok(MpcClient {
-            inner: Client::new_with_client(&base_url, http),
+            inner: Client::new_with_client(&base_url, http, state),
             auth_id: self.credentials.auth_id().to_owned(),
         })
     }

@@ -40,6 +40,10 @@ pub mod generated;
 
 mod client;
 mod credentials;
+mod error;
+mod hooks;
+mod paging;
+mod request;
 mod timestamp;
 
 pub use client::{
@@ -47,5 +51,8 @@ pub use client::{
     DEFAULT_TIMEOUT,
 };
 pub use credentials::{Credentials, CredentialsError, Part, AUTH_ID_VAR, AUTH_TOKEN_VAR};
-pub use generated::{types, Error, ResponseValue};
+pub use error::{ErrorKind, MpcError};
+pub use generated::{types, ResponseValue};
+pub use hooks::{ClientState, RetryPolicy, DEFAULT_MAX_BODY_BYTES};
+pub use request::{ListParticipants, MAX_LIMIT};
 pub use timestamp::{Timestamp, TimestampError};

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{anyhow, bail, Context as _};
 use plivo_mpc_conformance::document::{workspace_root, SpecDocument, SPEC_RELATIVE_PATH};
-use progenitor::{GenerationSettings, Generator, InterfaceStyle, TagStyle, TypeImpl};
+use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl};
 use sha2::{Digest as _, Sha256};
 
 use crate::lint;
@@ -34,6 +34,15 @@ fn settings() -> GenerationSettings {
         .with_tag(TagStyle::Merged)
         // The conformance suite compares each type's schema with the spec's component schema.
         .with_derive("schemars::JsonSchema")
+        // Retries, timeouts and the body-size limit live in hand-written hooks
+        // (generated/src/hooks.rs) with their settings in the client's inner state; Expected
+        // makes a missing hook implementation a compile error instead of a silent default.
+        .with_inner_type(
+            "crate::hooks::ClientState"
+                .parse()
+                .expect("a Rust path is a token stream"),
+        )
+        .with_hooks(HooksMode::Expected)
         // Plivo's timestamps keep their offset and their exact text; see generated/src/timestamp.rs.
         .with_replacement(
             "Timestamp",

@@ -2,8 +2,8 @@
 //! which client call serves which operationId.
 #![allow(dead_code)] // each test binary uses a different part
 
-use plivo_mpc::types::{ErrorResponse, ParticipantList};
-use plivo_mpc::{Credentials, Error, MpcClient, ResponseValue};
+use plivo_mpc::types::ParticipantList;
+use plivo_mpc::{Credentials, ErrorKind, MpcClient, MpcError, ResponseValue, RetryPolicy};
 use plivo_mpc_conformance::catalogue::Operation;
 use plivo_mpc_conformance::mount::{self, BasicAuth};
 use plivo_mpc_conformance::{default_spec_path, SpecDocument};
@@ -34,9 +34,12 @@ pub fn basic_auth(auth_id: &str) -> BasicAuth<'_> {
     }
 }
 
+/// A client for `server` that sends each request once, so that every request a test sees is
+/// one it caused (the retry tests build their own).
 pub fn client_for(server: &MockServer, auth_id: &str) -> MpcClient {
     MpcClient::builder(Credentials::new(auth_id, TEST_TOKEN).expect("test credentials are valid"))
         .base_url(server.uri())
+        .retry(RetryPolicy::disabled())
         .build()
         .expect("a client for the mock server")
 }
@@ -53,7 +56,7 @@ pub fn mpc_parameter(op: &Operation) -> &str {
 /// Query parameters to send, by name; each is applied through the generated builder.
 pub type Query<'a> = &'a [(&'a str, Value)];
 
-pub type Outcome = Result<ResponseValue<ParticipantList>, Error<ErrorResponse>>;
+pub type Outcome = Result<ResponseValue<ParticipantList>, MpcError>;
 
 macro_rules! with_query {
     ($builder:expr, $query:expr, $op:expr) => {{
@@ -97,12 +100,16 @@ pub async fn call(client: &MpcClient, op: &Operation, mpc: &str, query: Query<'_
 pub fn render(outcome: Outcome) -> String {
     match outcome {
         Ok(value) => format!("Ok, status {}\n{:#?}", value.status(), value.into_inner()),
-        Err(Error::ErrorResponse(value)) => format!(
-            "Err(ErrorResponse), status {}\n{:#?}",
-            value.status(),
-            value.into_inner()
-        ),
-        Err(other) => format!("Err, status {:?}\n{other}", other.status()),
+        Err(error) => {
+            let status = error
+                .status()
+                .map_or_else(|| "none".to_owned(), |s| s.to_string());
+            let kind = match error.kind() {
+                ErrorKind::Api(body) => format!("Api({body:#?})"),
+                other => format!("{other:?}"),
+            };
+            format!("Err, status {status}, {kind}\n{error}")
+        }
     }
 }
 

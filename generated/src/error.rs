@@ -1,0 +1,234 @@
+//! One error type for every way a call can fail, carrying the HTTP status when there was one and
+//! a message a person can act on. Never the token: requests are not kept, only what came back.
+
+use std::fmt;
+
+use reqwest::StatusCode;
+
+use crate::generated::types::ErrorResponse;
+use crate::hooks::LastResponse;
+
+/// What went wrong, by what the caller can do about it.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// Plivo answered a documented error status with its error body.
+    Api(ErrorResponse),
+    /// A documented status whose body does not decode as the spec says (truncated or non-JSON
+    /// text, a field of the wrong type, a required key missing, an empty body).
+    UndecodableBody,
+    /// A status the spec does not list.
+    UnexpectedStatus,
+    /// The body was larger than the configured limit.
+    BodyTooLarge,
+    /// No complete answer within the request timeout.
+    Timeout,
+    /// The connection could not be made or broke before the answer was complete.
+    Connection,
+    /// The request was refused before it was sent (a parameter out of range).
+    InvalidRequest,
+    /// Pages that contradict each other; following them could loop or skip participants.
+    Paging,
+}
+
+/// A failed call.
+#[derive(Debug)]
+pub struct MpcError {
+    kind: ErrorKind,
+    operation: &'static str,
+    status: Option<StatusCode>,
+    attempts: u32,
+    message: String,
+}
+
+/// How much of an unreadable body an error quotes.
+const BODY_EXCERPT_CHARS: usize = 200;
+
+impl MpcError {
+    pub fn kind(&self) -> &ErrorKind {
+        &self.kind
+    }
+
+    /// The HTTP status of the (last) response, when there was one.
+    pub fn status(&self) -> Option<StatusCode> {
+        self.status
+    }
+
+    /// Plivo's error body, for a documented error status.
+    pub fn api_error(&self) -> Option<&ErrorResponse> {
+        match &self.kind {
+            ErrorKind::Api(body) => Some(body),
+            _ => None,
+        }
+    }
+
+    /// How many requests were sent for this call (more than one when it was retried).
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
+
+    /// The operationId of the call that failed.
+    pub fn operation(&self) -> &'static str {
+        self.operation
+    }
+
+    pub(crate) fn invalid_request(operation: &'static str, message: String) -> Self {
+        Self {
+            kind: ErrorKind::InvalidRequest,
+            operation,
+            status: None,
+            attempts: 0,
+            message,
+        }
+    }
+
+    pub(crate) fn paging(operation: &'static str, message: String) -> Self {
+        Self {
+            kind: ErrorKind::Paging,
+            operation,
+            status: None,
+            attempts: 0,
+            message,
+        }
+    }
+
+    /// Translates the generated client's error, using what the hooks noted about the response.
+    pub(crate) async fn from_generated(
+        operation: &'static str,
+        error: progenitor_client::Error<ErrorResponse>,
+        last: LastResponse,
+    ) -> Self {
+        use progenitor_client::Error as E;
+        let status = error.status().or(last.status);
+        let said = |status: Option<StatusCode>| match status {
+            Some(s) => format!("Plivo answered {s}"),
+            None => "Plivo's answer".to_owned(),
+        };
+        let (kind, message) = match error {
+            E::ErrorResponse(value) => {
+                let body = value.into_inner();
+                let message = match &body.api_id {
+                    Some(id) => format!("{}: {} (api_id {id})", said(status), body.error),
+                    None => format!("{}: {}", said(status), body.error),
+                };
+                (ErrorKind::Api(body), message)
+            }
+            E::InvalidResponsePayload(bytes, e) => {
+                let what = if status.is_some_and(|s| s.is_success()) {
+                    "a body"
+                } else {
+                    "an error body"
+                };
+                let content_type = last
+                    .content_type
+                    .map(|t| format!(" ({t})"))
+                    .unwrap_or_else(|| " (no content type)".to_owned());
+                (
+                    ErrorKind::UndecodableBody,
+                    format!(
+                        "{} with {what}{content_type} that does not fit the spec: {e}; {}",
+                        said(status),
+                        excerpt(&bytes)
+                    ),
+                )
+            }
+            E::UnexpectedResponse(response) => {
+                let status = response.status();
+                let bytes = response.bytes().await.unwrap_or_default();
+                (
+                    ErrorKind::UnexpectedStatus,
+                    format!(
+                        "{}, a status the spec does not list for this call; {}",
+                        said(Some(status)),
+                        excerpt(&bytes)
+                    ),
+                )
+            }
+            E::Custom(_) if last.body_too_large.is_some() => {
+                let limit = last.body_too_large.expect("checked");
+                let announced = limit
+                    .announced
+                    .map(|n| format!(" (Content-Length {n})"))
+                    .unwrap_or_default();
+                (
+                    ErrorKind::BodyTooLarge,
+                    format!(
+                        "{} with a body over the {} byte limit{announced}; raise \
+                         MpcClientBuilder::max_body_bytes if such pages are expected",
+                        said(status),
+                        limit.limit
+                    ),
+                )
+            }
+            E::CommunicationError(e) | E::ResponseBodyError(e) | E::InvalidUpgrade(e) => {
+                if e.is_timeout() {
+                    (
+                        ErrorKind::Timeout,
+                        format!(
+                            "no complete answer within the timeout; the call is safe to repeat, \
+                             or raise MpcClientBuilder::timeout ({})",
+                            without_url(&e)
+                        ),
+                    )
+                } else {
+                    (
+                        ErrorKind::Connection,
+                        format!(
+                            "the connection failed or broke before the answer was complete: {}",
+                            without_url(&e)
+                        ),
+                    )
+                }
+            }
+            E::InvalidRequest(message) => (ErrorKind::InvalidRequest, message),
+            E::Custom(message) => (ErrorKind::InvalidRequest, message),
+        };
+        Self {
+            kind,
+            operation,
+            status,
+            attempts: last.attempts,
+            message,
+        }
+    }
+}
+
+/// reqwest's message, with its source chain, minus the URL (which would repeat what the caller
+/// asked for and could carry values the caller does not want in logs).
+fn without_url(error: &reqwest::Error) -> String {
+    let mut text = error.to_string();
+    if let Some(url) = error.url() {
+        text = text
+            .replace(&format!(" ({url})"), "")
+            .replace(url.as_str(), "<url>");
+    }
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
+fn excerpt(bytes: &[u8]) -> String {
+    if bytes.is_empty() {
+        return "the body is empty".to_owned();
+    }
+    let text = String::from_utf8_lossy(bytes);
+    let cut: String = text.chars().take(BODY_EXCERPT_CHARS).collect();
+    let more = if cut.len() < text.len() { "..." } else { "" };
+    format!("{} byte body begins {cut:?}{more}", bytes.len())
+}
+
+impl fmt::Display for MpcError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.operation, self.message)?;
+        if self.attempts > 1 {
+            write!(f, " (after {} attempts)", self.attempts)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for MpcError {}
