@@ -5,7 +5,7 @@ use std::fmt;
 
 use reqwest::StatusCode;
 
-use crate::generated::types::ErrorResponse;
+use crate::generated::types::{ErrorResponse, ParticipantList};
 use crate::hooks::LastResponse;
 
 /// What went wrong, by what the caller can do about it.
@@ -114,10 +114,16 @@ impl MpcError {
                 (ErrorKind::Api(body), message)
             }
             E::InvalidResponsePayload(bytes, e) => {
-                let what = if status.is_some_and(|s| s.is_success()) {
-                    "a body"
+                let success = status.is_some_and(|s| s.is_success());
+                let what = if success { "a body" } else { "an error body" };
+                // serde_json says where in the text; the field path says where in the data.
+                let e = match if success {
+                    field_path::<ParticipantList>(&bytes)
                 } else {
-                    "an error body"
+                    field_path::<ErrorResponse>(&bytes)
+                } {
+                    Some(path) => format!("at {path}: {e}"),
+                    None => e.to_string(),
                 };
                 let content_type = last
                     .content_type
@@ -190,6 +196,15 @@ impl MpcError {
             attempts: last.attempts,
             message,
         }
+    }
+}
+
+/// The path of the field where decoding fails (`objects[1].member_id`), if it is inside the body.
+fn field_path<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Option<String> {
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
+        Ok(_) => None,
+        Err(e) => Some(e.path().to_string()).filter(|p| p != "."),
     }
 }
 

@@ -115,13 +115,17 @@ impl ClientHooks<ClientState> for Client {
                 return self.client().execute(request).await;
             };
             let outcome = match self.client().execute(this_try).await {
-                Ok(response) => read_bounded(response, limit).await,
-                Err(e) => Err(e),
+                Ok(response) => {
+                    // Noted before the body is read, so a body that breaks still has a status.
+                    note(|last| last.status = Some(response.status()));
+                    read_bounded(response, limit).await
+                }
+                Err(e) => {
+                    note(|last| last.status = None);
+                    Err(e)
+                }
             };
-            note(|last| {
-                last.attempts = attempt;
-                last.status = outcome.as_ref().ok().map(|r| r.status());
-            });
+            note(|last| last.attempts = attempt);
             let wait = match &outcome {
                 Ok(r) if r.status() == StatusCode::TOO_MANY_REQUESTS => {
                     Some(retry_after(r.headers()).unwrap_or_else(|| policy.backoff(attempt)))

@@ -1,0 +1,257 @@
+//! Answers no spec documents: broken bodies, wrong types, strange statuses, bodies too large,
+//! connections that break. Each must end in a typed error that carries the status (when there
+//! was one) and says what happened, with no panic and no hang. Each outcome is snapshotted.
+
+mod support;
+
+use std::time::Duration;
+
+use plivo_mpc::{Credentials, ErrorKind, MpcClient, RetryPolicy};
+use serde_json::Value;
+use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+use wiremock::matchers::any;
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+/// The body limit the fault tests use: far above a real page, far below the oversized bodies.
+const LIMIT: u64 = 64 * 1024;
+
+fn documented() -> Value {
+    let doc = support::spec();
+    plivo_mpc_conformance::response_examples(&doc)
+        .unwrap()
+        .into_iter()
+        .find(|e| e.name == "documented")
+        .unwrap()
+        .value
+}
+
+fn client(base_url: &str) -> MpcClient {
+    MpcClient::builder(Credentials::new("MANWVLYTK4ZWU1YTY4QA", support::TEST_TOKEN).unwrap())
+        .base_url(base_url)
+        .retry(RetryPolicy::disabled())
+        .max_body_bytes(LIMIT)
+        .timeout(Duration::from_secs(10))
+        .build()
+        .unwrap()
+}
+
+/// Calls the client against `response` served by wiremock and returns the rendered outcome.
+async fn outcome_of(response: ResponseTemplate) -> (support::Outcome, String) {
+    let server = MockServer::start().await;
+    Mock::given(any()).respond_with(response).mount(&server).await;
+    let outcome = client(&server.uri())
+        .list_participants_by_name("test_mpc_1")
+        .send()
+        .await;
+    let rendered = render(&outcome);
+    (outcome, rendered)
+}
+
+/// Serves `raw` bytes as the whole HTTP response on a bare socket, then closes it: for answers
+/// wiremock will not produce (a body cut short, a chunked body).
+async fn outcome_of_raw(raw: Vec<u8>) -> (support::Outcome, String) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let server = tokio::spawn(async move {
+        let (mut socket, _) = listener.accept().await.unwrap();
+        let mut request = Vec::new();
+        let mut buffer = [0u8; 1024];
+        while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+            let n = socket.read(&mut buffer).await.unwrap();
+            request.extend_from_slice(&buffer[..n]);
+        }
+        // The peer may hang up first once it has seen enough; that is the point of some cases.
+        let _ = socket.write_all(&raw).await;
+        let _ = socket.shutdown().await;
+    });
+    let outcome = client(&format!("http://{address}"))
+        .list_participants_by_name("test_mpc_1")
+        .send()
+        .await;
+    server.abort();
+    let rendered = render(&outcome);
+    (outcome, rendered)
+}
+
+fn render(outcome: &support::Outcome) -> String {
+    match outcome {
+        Ok(value) => format!("Ok, status {}, {} participants", value.status(), value.objects.len()),
+        Err(error) => {
+            let status = error.status().map_or_else(|| "none".to_owned(), |s| s.to_string());
+            let kind = match error.kind() {
+                ErrorKind::Api(body) => format!("Api({body:?})"),
+                other => format!("{other:?}"),
+            };
+            format!("Err, status {status}, {kind}\n{error}")
+        }
+    }
+}
+
+fn json_bytes(value: &Value) -> Vec<u8> {
+    serde_json::to_vec(value).unwrap()
+}
+
+fn assert_error(outcome: &support::Outcome, status: Option<u16>, kind: fn(&ErrorKind) -> bool) {
+    let error = outcome.as_ref().err().expect("an error");
+    assert_eq!(error.status().map(|s| s.as_u16()), status, "{error}");
+    assert!(kind(error.kind()), "{:?}", error.kind());
+    assert!(!error.to_string().contains(support::TEST_TOKEN));
+}
+
+macro_rules! snapshot {
+    ($name:expr, $rendered:expr) => {
+        insta::with_settings!({ omit_expression => true }, {
+            insta::assert_snapshot!($name, $rendered);
+        })
+    };
+}
+
+#[tokio::test]
+async fn truncated_json() {
+    let body = json_bytes(&documented());
+    let (outcome, rendered) =
+        outcome_of(ResponseTemplate::new(200).set_body_raw(body[..body.len() / 2].to_vec(), "application/json")).await;
+    assert_error(&outcome, Some(200), |k| matches!(k, ErrorKind::UndecodableBody));
+    snapshot!("truncated_json", rendered);
+}
+
+#[tokio::test]
+async fn a_field_of_the_wrong_type() {
+    let mut body = documented();
+    body["objects"][1]["member_id"] = 228.into();
+    let (outcome, rendered) = outcome_of(ResponseTemplate::new(200).set_body_json(body)).await;
+    assert_error(&outcome, Some(200), |k| matches!(k, ErrorKind::UndecodableBody));
+    assert!(rendered.contains("member_id") || rendered.contains("expected a string"), "{rendered}");
+    snapshot!("wrong_type", rendered);
+}
+
+#[tokio::test]
+async fn a_required_key_missing() {
+    let mut body = documented();
+    body.as_object_mut().unwrap().remove("objects");
+    let (outcome, rendered) = outcome_of(ResponseTemplate::new(200).set_body_json(body)).await;
+    assert_error(&outcome, Some(200), |k| matches!(k, ErrorKind::UndecodableBody));
+    assert!(rendered.contains("missing field `objects`"), "{rendered}");
+    snapshot!("missing_required_key", rendered);
+}
+
+#[tokio::test]
+async fn an_html_502_page() {
+    let page = "<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>";
+    let (outcome, rendered) =
+        outcome_of(ResponseTemplate::new(502).set_body_raw(page, "text/html")).await;
+    assert_error(&outcome, Some(502), |k| matches!(k, ErrorKind::UnexpectedStatus));
+    assert!(rendered.contains("502 Bad Gateway</title>"), "the page is quoted: {rendered}");
+    snapshot!("html_502", rendered);
+}
+
+#[tokio::test]
+async fn an_empty_200_body() {
+    let (outcome, rendered) =
+        outcome_of(ResponseTemplate::new(200).set_body_raw(Vec::new(), "application/json")).await;
+    assert_error(&outcome, Some(200), |k| matches!(k, ErrorKind::UndecodableBody));
+    assert!(rendered.contains("the body is empty"), "{rendered}");
+    snapshot!("empty_200", rendered);
+}
+
+#[tokio::test]
+async fn a_body_that_is_not_utf8() {
+    let (outcome, rendered) = outcome_of(
+        ResponseTemplate::new(200).set_body_raw(vec![b'{', b'"', 0xff, 0xfe, b'"', b'}'], "application/json"),
+    )
+    .await;
+    assert_error(&outcome, Some(200), |k| matches!(k, ErrorKind::UndecodableBody));
+    snapshot!("not_utf8", rendered);
+}
+
+#[tokio::test]
+async fn a_2xx_without_a_content_type_still_decodes() {
+    // Plivo always says application/json; a body that is the documented JSON is accepted
+    // without the header (as progenitor and Plivo's SDKs do) rather than refused over it.
+    let (outcome, rendered) =
+        outcome_of(ResponseTemplate::new(200).set_body_bytes(json_bytes(&documented()))).await;
+    assert_eq!(outcome.unwrap().objects.len(), 3);
+    snapshot!("no_content_type", rendered);
+}
+
+#[tokio::test]
+async fn a_body_far_larger_than_any_page_with_content_length() {
+    let huge = vec![b' '; 8 * 1024 * 1024];
+    let (outcome, rendered) =
+        outcome_of(ResponseTemplate::new(200).set_body_raw(huge, "application/json")).await;
+    assert_error(&outcome, Some(200), |k| matches!(k, ErrorKind::BodyTooLarge));
+    assert!(rendered.contains("Content-Length 8388608"), "{rendered}");
+    snapshot!("too_large_announced", rendered);
+}
+
+#[tokio::test]
+async fn a_chunked_body_that_grows_past_the_limit() {
+    let mut raw = b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n".to_vec();
+    let chunk = vec![b' '; 16 * 1024];
+    for _ in 0..64 {
+        raw.extend_from_slice(format!("{:x}\r\n", chunk.len()).as_bytes());
+        raw.extend_from_slice(&chunk);
+        raw.extend_from_slice(b"\r\n");
+    }
+    raw.extend_from_slice(b"0\r\n\r\n");
+    let (outcome, rendered) = outcome_of_raw(raw).await;
+    assert_error(&outcome, Some(200), |k| matches!(k, ErrorKind::BodyTooLarge));
+    snapshot!("too_large_chunked", rendered);
+}
+
+#[tokio::test]
+async fn a_connection_closed_mid_body() {
+    let body = json_bytes(&documented());
+    let mut raw = format!(
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
+        body.len()
+    )
+    .into_bytes();
+    raw.extend_from_slice(&body[..100]);
+    let (outcome, rendered) = outcome_of_raw(raw).await;
+    assert_error(&outcome, Some(200), |k| matches!(k, ErrorKind::Connection));
+    snapshot!("closed_mid_body", rendered);
+}
+
+#[tokio::test]
+async fn an_error_body_without_api_id() {
+    let (outcome, rendered) = outcome_of(
+        ResponseTemplate::new(401).set_body_json(serde_json::json!({"error": "authentication credentials were not provided"})),
+    )
+    .await;
+    assert_error(&outcome, Some(401), |k| matches!(k, ErrorKind::Api(body) if body.api_id.is_none()));
+    snapshot!("error_without_api_id", rendered);
+}
+
+#[tokio::test]
+async fn an_error_body_whose_error_is_an_object() {
+    let body = serde_json::json!({"api_id": "x", "error": {"error": "nested message"}});
+    let (outcome, rendered) = outcome_of(ResponseTemplate::new(404).set_body_json(body)).await;
+    assert_error(&outcome, Some(404), |k| matches!(k, ErrorKind::UndecodableBody));
+    assert!(rendered.contains("nested message"), "the body is quoted: {rendered}");
+    snapshot!("error_is_object", rendered);
+}
+
+#[tokio::test]
+async fn a_status_the_spec_does_not_list() {
+    let body = serde_json::json!({"api_id": "x", "error": "conflict"});
+    let (outcome, rendered) = outcome_of(ResponseTemplate::new(409).set_body_json(body)).await;
+    assert_error(&outcome, Some(409), |k| matches!(k, ErrorKind::UnexpectedStatus));
+    snapshot!("unlisted_status", rendered);
+}
+
+#[tokio::test]
+async fn a_limit_outside_the_spec_is_refused_before_sending() {
+    let server = MockServer::start().await;
+    for limit in [0, 21] {
+        let error = client(&server.uri())
+            .list_participants_by_name("x")
+            .limit(limit)
+            .send()
+            .await
+            .unwrap_err();
+        assert!(matches!(error.kind(), ErrorKind::InvalidRequest), "{error:?}");
+        assert!(error.to_string().contains("between 1 and 20"), "{error}");
+    }
+    assert!(server.received_requests().await.unwrap().is_empty());
+}

@@ -1,0 +1,182 @@
+//! Retries and timeouts: the exact number of attempts for each kind of answer, `Retry-After`
+//! honoured within the budget, and a slow server cut off in bounded time.
+
+mod support;
+
+use std::time::{Duration, Instant};
+
+use plivo_mpc::{Credentials, ErrorKind, MpcClient, MpcError, RetryPolicy};
+use serde_json::json;
+use wiremock::matchers::any;
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+/// Plivo's SDKs' three attempts, with waits short enough for a test.
+fn fast_retries() -> RetryPolicy {
+    RetryPolicy {
+        max_attempts: 3,
+        initial_backoff: Duration::from_millis(5),
+        max_backoff: Duration::from_millis(20),
+        max_elapsed: Duration::from_secs(10),
+    }
+}
+
+fn client(base_url: &str, policy: RetryPolicy) -> MpcClient {
+    MpcClient::builder(Credentials::new("MANWVLYTK4ZWU1YTY4QA", support::TEST_TOKEN).unwrap())
+        .base_url(base_url)
+        .retry(policy)
+        .build()
+        .unwrap()
+}
+
+fn error_body(status: u16) -> ResponseTemplate {
+    ResponseTemplate::new(status).set_body_json(json!({"api_id": "x", "error": "boom"}))
+}
+
+/// Answers with `first` for the first `times` requests, then with the documented 200.
+async fn server(first: ResponseTemplate, times: u64) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(first)
+        .up_to_n_times(times)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    let doc = support::spec();
+    let documented = plivo_mpc_conformance::response_examples(&doc)
+        .unwrap()
+        .into_iter()
+        .find(|e| e.name == "documented")
+        .unwrap();
+    Mock::given(any())
+        .respond_with(plivo_mpc_conformance::mount::example_response(&documented))
+        .mount(&server)
+        .await;
+    server
+}
+
+async fn attempts(server: &MockServer) -> usize {
+    server.received_requests().await.unwrap().len()
+}
+
+async fn call(client: &MpcClient) -> Result<(), MpcError> {
+    client
+        .list_participants_by_name("test_mpc_1")
+        .send()
+        .await
+        .map(drop)
+}
+
+#[tokio::test]
+async fn server_errors_are_retried_twice_then_reported() {
+    for status in [500, 502, 503, 504] {
+        let server = server(error_body(status), u64::MAX).await;
+        let error = call(&client(&server.uri(), fast_retries())).await.unwrap_err();
+        assert_eq!(attempts(&server).await, 3, "{status}");
+        assert_eq!(error.attempts(), 3);
+        assert_eq!(error.status().unwrap().as_u16(), status);
+        assert!(error.to_string().ends_with("(after 3 attempts)"), "{error}");
+    }
+}
+
+#[tokio::test]
+async fn a_server_error_that_clears_is_retried_once() {
+    let server = server(error_body(503), 1).await;
+    call(&client(&server.uri(), fast_retries())).await.unwrap();
+    assert_eq!(attempts(&server).await, 2);
+}
+
+#[tokio::test]
+async fn other_client_errors_are_never_retried() {
+    for status in [400, 401, 403, 404, 405, 409, 422] {
+        let server = server(error_body(status), u64::MAX).await;
+        let error = call(&client(&server.uri(), fast_retries())).await.unwrap_err();
+        assert_eq!(attempts(&server).await, 1, "{status}");
+        assert_eq!(error.attempts(), 1);
+    }
+}
+
+#[tokio::test]
+async fn rate_limiting_waits_as_long_as_retry_after_says() {
+    let server = server(error_body(429).insert_header("retry-after", "1"), 1).await;
+    let started = Instant::now();
+    call(&client(&server.uri(), fast_retries())).await.unwrap();
+    assert_eq!(attempts(&server).await, 2);
+    assert!(started.elapsed() >= Duration::from_secs(1), "Retry-After: 1 was not honoured");
+}
+
+#[tokio::test]
+async fn a_retry_after_beyond_the_budget_is_not_waited_for() {
+    let server = server(error_body(429).insert_header("retry-after", "3600"), u64::MAX).await;
+    let started = Instant::now();
+    let error = call(&client(&server.uri(), fast_retries())).await.unwrap_err();
+    assert_eq!(attempts(&server).await, 1);
+    assert_eq!(error.status().unwrap().as_u16(), 429);
+    assert!(started.elapsed() < Duration::from_secs(5));
+}
+
+#[tokio::test]
+async fn rate_limiting_without_retry_after_backs_off_and_retries() {
+    let server = server(error_body(429), 2).await;
+    call(&client(&server.uri(), fast_retries())).await.unwrap();
+    assert_eq!(attempts(&server).await, 3);
+}
+
+#[tokio::test]
+async fn a_refused_connection_is_retried() {
+    let port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    }; // closed again: connecting is refused
+    let error = call(&client(&format!("http://127.0.0.1:{port}"), fast_retries()))
+        .await
+        .unwrap_err();
+    assert!(matches!(error.kind(), ErrorKind::Connection), "{error:?}");
+    assert_eq!(error.attempts(), 3);
+    assert_eq!(error.status(), None);
+}
+
+#[tokio::test]
+async fn retrying_can_be_switched_off() {
+    let server = server(error_body(500), u64::MAX).await;
+    let error = call(&client(&server.uri(), RetryPolicy::disabled())).await.unwrap_err();
+    assert_eq!(attempts(&server).await, 1);
+    assert_eq!(error.attempts(), 1);
+}
+
+#[tokio::test]
+async fn the_time_budget_bounds_the_retries() {
+    let policy = RetryPolicy {
+        max_attempts: 100,
+        max_elapsed: Duration::from_millis(1500),
+        ..fast_retries()
+    };
+    // Every answer says "retry after 1 s": the first wait ends inside the 1.5 s budget, the
+    // second would not, so there are exactly two attempts although 100 are allowed.
+    let server = server(error_body(429).insert_header("retry-after", "1"), u64::MAX).await;
+    let error = call(&client(&server.uri(), policy)).await.unwrap_err();
+    assert_eq!(error.status().unwrap().as_u16(), 429);
+    assert_eq!(attempts(&server).await, 2);
+    assert_eq!(error.attempts(), 2);
+}
+
+#[tokio::test]
+async fn a_slow_answer_is_cut_off_by_the_request_timeout() {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(error_body(200).set_delay(Duration::from_secs(30)))
+        .mount(&server)
+        .await;
+    let client = MpcClient::builder(Credentials::new("MA", "t").unwrap())
+        .base_url(server.uri())
+        .timeout(Duration::from_millis(300))
+        .retry(fast_retries())
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let error = call(&client).await.unwrap_err();
+    assert!(matches!(error.kind(), ErrorKind::Timeout), "{error:?}");
+    assert!(error.to_string().contains("timeout"), "{error}");
+    // Timeouts are not retried: one attempt, well inside the 30 s the server would take.
+    assert_eq!(attempts(&server).await, 1);
+    assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
+}
