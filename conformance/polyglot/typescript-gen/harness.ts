@@ -1,0 +1,72 @@
+// Harness for the typescript-fetch client openapi-generator makes from the spec (see ../run.py).
+// Compiled with tsc next to the generated sources and run on Node's global fetch. The parse is
+// printed through the generator's own ParticipantListToJSON, which writes the API's names.
+import { Configuration } from './runtime';
+import { ParticipantsApi } from './apis';
+import { ParticipantList, ParticipantListToJSON } from './models';
+
+// No @types/node: the two Node globals this file uses.
+declare const require: (name: string) => any;
+declare const process: { argv: string[]; stdout: { write(s: string): void }; exit(code: number): never };
+
+interface Call { id: string; by: string; mpc: string; call_uuid: string | null }
+interface Config {
+  auth_id: string; auth_token: string; mpc_name: string; mpc_uuid: string;
+  examples: Record<string, string>; requests_url: string; request_calls: Call[];
+}
+
+function api(cfg: Config, url: string, prefer?: string): ParticipantsApi {
+  return new ParticipantsApi(new Configuration({
+    basePath: url, username: cfg.auth_id, password: cfg.auth_token,
+    headers: prefer ? { Prefer: prefer } : undefined,
+  }));
+}
+
+async function listing(client: ParticipantsApi, cfg: Config, by: string, mpc: string,
+                       callUuid?: string | null): Promise<ParticipantList> {
+  const common = { authId: cfg.auth_id, callUuid: callUuid ?? undefined };
+  return by === 'name'
+    ? client.listParticipantsByName({ ...common, mpcName: mpc })
+    : client.listParticipantsByUuid({ ...common, mpcUuid: mpc });
+}
+
+function errorText(e: unknown): string {
+  const err = e as { name?: string; message?: string; response?: { status?: number } };
+  const status = err.response?.status ? ` (HTTP ${err.response.status})` : '';
+  return `${err.name ?? 'Error'}: ${err.message ?? String(e)}${status}`.slice(0, 500);
+}
+
+async function main(): Promise<void> {
+  const fs = require('fs');
+  const cfg: Config = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
+  const parses: Record<string, Record<string, unknown>> = {};
+  for (const [name, url] of Object.entries(cfg.examples)) {
+    const client = api(cfg, url, `example=${name}`);
+    const both: Record<string, unknown> = {};
+    for (const [key, by, mpc] of [['by_name', 'name', cfg.mpc_name], ['by_uuid', 'uuid', cfg.mpc_uuid]]) {
+      try {
+        both[key] = ParticipantListToJSON(await listing(client, cfg, by, mpc));
+      } catch (e) {
+        both[key] = { $error: errorText(e) };
+      }
+    }
+    parses[name] = both;
+  }
+  const calls: Record<string, string> = {};
+  const client = api(cfg, cfg.requests_url);
+  for (const call of cfg.request_calls) {
+    try {
+      await listing(client, cfg, call.by, call.mpc, call.call_uuid);
+      calls[call.id] = 'ok';
+    } catch (e) {
+      calls[call.id] = `error: ${errorText(e)}`.slice(0, 300);
+    }
+  }
+  process.stdout.write(JSON.stringify({ client: 'openapi-generator typescript-fetch', parses, calls }) + '\n');
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
+declare const console: { error(...a: unknown[]): void };
