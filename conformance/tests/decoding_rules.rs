@@ -165,7 +165,7 @@ fn null_is_accepted_exactly_where_the_spec_says_nullable() {
             if !required.contains(field) {
                 continue;
             }
-            let nullable = prop.get("nullable").and_then(Value::as_bool) == Some(true);
+            let (nullable, _) = support::nullable_and_target(prop);
             let mut value = base.clone();
             value[field.as_str()] = Value::Null;
             match (nullable, decode_as(&name, value)) {
@@ -190,9 +190,10 @@ fn patterns_are_enforced_when_decoding() {
     for (name, schema) in object_components(&doc) {
         let base = found[&name][0].clone();
         for (field, prop) in schema["properties"].as_object().unwrap() {
-            let target = match prop.pointer("/allOf/0/$ref").or(prop.get("$ref")) {
-                Some(r) => doc.at(&r.as_str().unwrap()[1..]).unwrap().clone(),
-                None => prop.clone(),
+            let (_, target) = support::nullable_and_target(prop);
+            let target = match target.get("$ref").and_then(Value::as_str) {
+                Some(r) => doc.at(&r[1..]).unwrap().clone(),
+                None => target.clone(),
             };
             if target.get("pattern").is_none() {
                 continue;

@@ -38,7 +38,10 @@ fn client(base_url: &str) -> MpcClient {
 /// Calls the client against `response` served by wiremock and returns the rendered outcome.
 async fn outcome_of(response: ResponseTemplate) -> (support::Outcome, String) {
     let server = MockServer::start().await;
-    Mock::given(any()).respond_with(response).mount(&server).await;
+    Mock::given(any())
+        .respond_with(response)
+        .mount(&server)
+        .await;
     let outcome = client(&server.uri())
         .list_participants_by_name("test_mpc_1")
         .send()
@@ -75,9 +78,15 @@ async fn outcome_of_raw(raw: Vec<u8>) -> (support::Outcome, String) {
 
 fn render(outcome: &support::Outcome) -> String {
     match outcome {
-        Ok(value) => format!("Ok, status {}, {} participants", value.status(), value.objects.len()),
+        Ok(value) => format!(
+            "Ok, status {}, {} participants",
+            value.status(),
+            value.objects.len()
+        ),
         Err(error) => {
-            let status = error.status().map_or_else(|| "none".to_owned(), |s| s.to_string());
+            let status = error
+                .status()
+                .map_or_else(|| "none".to_owned(), |s| s.to_string());
             let kind = match error.kind() {
                 ErrorKind::Api(body) => format!("Api({body:?})"),
                 other => format!("{other:?}"),
@@ -92,7 +101,7 @@ fn json_bytes(value: &Value) -> Vec<u8> {
 }
 
 fn assert_error(outcome: &support::Outcome, status: Option<u16>, kind: fn(&ErrorKind) -> bool) {
-    let error = outcome.as_ref().err().expect("an error");
+    let error = outcome.as_ref().expect_err("an error");
     assert_eq!(error.status().map(|s| s.as_u16()), status, "{error}");
     assert!(kind(error.kind()), "{:?}", error.kind());
     assert!(!error.to_string().contains(support::TEST_TOKEN));
@@ -109,9 +118,14 @@ macro_rules! snapshot {
 #[tokio::test]
 async fn truncated_json() {
     let body = json_bytes(&documented());
-    let (outcome, rendered) =
-        outcome_of(ResponseTemplate::new(200).set_body_raw(body[..body.len() / 2].to_vec(), "application/json")).await;
-    assert_error(&outcome, Some(200), |k| matches!(k, ErrorKind::UndecodableBody));
+    let (outcome, rendered) = outcome_of(
+        ResponseTemplate::new(200)
+            .set_body_raw(body[..body.len() / 2].to_vec(), "application/json"),
+    )
+    .await;
+    assert_error(&outcome, Some(200), |k| {
+        matches!(k, ErrorKind::UndecodableBody)
+    });
     snapshot!("truncated_json", rendered);
 }
 
@@ -120,8 +134,13 @@ async fn a_field_of_the_wrong_type() {
     let mut body = documented();
     body["objects"][1]["member_id"] = 228.into();
     let (outcome, rendered) = outcome_of(ResponseTemplate::new(200).set_body_json(body)).await;
-    assert_error(&outcome, Some(200), |k| matches!(k, ErrorKind::UndecodableBody));
-    assert!(rendered.contains("member_id") || rendered.contains("expected a string"), "{rendered}");
+    assert_error(&outcome, Some(200), |k| {
+        matches!(k, ErrorKind::UndecodableBody)
+    });
+    assert!(
+        rendered.contains("member_id") || rendered.contains("expected a string"),
+        "{rendered}"
+    );
     snapshot!("wrong_type", rendered);
 }
 
@@ -130,7 +149,9 @@ async fn a_required_key_missing() {
     let mut body = documented();
     body.as_object_mut().unwrap().remove("objects");
     let (outcome, rendered) = outcome_of(ResponseTemplate::new(200).set_body_json(body)).await;
-    assert_error(&outcome, Some(200), |k| matches!(k, ErrorKind::UndecodableBody));
+    assert_error(&outcome, Some(200), |k| {
+        matches!(k, ErrorKind::UndecodableBody)
+    });
     assert!(rendered.contains("missing field `objects`"), "{rendered}");
     snapshot!("missing_required_key", rendered);
 }
@@ -140,8 +161,13 @@ async fn an_html_502_page() {
     let page = "<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>";
     let (outcome, rendered) =
         outcome_of(ResponseTemplate::new(502).set_body_raw(page, "text/html")).await;
-    assert_error(&outcome, Some(502), |k| matches!(k, ErrorKind::UnexpectedStatus));
-    assert!(rendered.contains("502 Bad Gateway</title>"), "the page is quoted: {rendered}");
+    assert_error(&outcome, Some(502), |k| {
+        matches!(k, ErrorKind::UnexpectedStatus)
+    });
+    assert!(
+        rendered.contains("502 Bad Gateway</title>"),
+        "the page is quoted: {rendered}"
+    );
     snapshot!("html_502", rendered);
 }
 
@@ -149,7 +175,9 @@ async fn an_html_502_page() {
 async fn an_empty_200_body() {
     let (outcome, rendered) =
         outcome_of(ResponseTemplate::new(200).set_body_raw(Vec::new(), "application/json")).await;
-    assert_error(&outcome, Some(200), |k| matches!(k, ErrorKind::UndecodableBody));
+    assert_error(&outcome, Some(200), |k| {
+        matches!(k, ErrorKind::UndecodableBody)
+    });
     assert!(rendered.contains("the body is empty"), "{rendered}");
     snapshot!("empty_200", rendered);
 }
@@ -157,10 +185,13 @@ async fn an_empty_200_body() {
 #[tokio::test]
 async fn a_body_that_is_not_utf8() {
     let (outcome, rendered) = outcome_of(
-        ResponseTemplate::new(200).set_body_raw(vec![b'{', b'"', 0xff, 0xfe, b'"', b'}'], "application/json"),
+        ResponseTemplate::new(200)
+            .set_body_raw(vec![b'{', b'"', 0xff, 0xfe, b'"', b'}'], "application/json"),
     )
     .await;
-    assert_error(&outcome, Some(200), |k| matches!(k, ErrorKind::UndecodableBody));
+    assert_error(&outcome, Some(200), |k| {
+        matches!(k, ErrorKind::UndecodableBody)
+    });
     snapshot!("not_utf8", rendered);
 }
 
@@ -179,14 +210,18 @@ async fn a_body_far_larger_than_any_page_with_content_length() {
     let huge = vec![b' '; 8 * 1024 * 1024];
     let (outcome, rendered) =
         outcome_of(ResponseTemplate::new(200).set_body_raw(huge, "application/json")).await;
-    assert_error(&outcome, Some(200), |k| matches!(k, ErrorKind::BodyTooLarge));
+    assert_error(&outcome, Some(200), |k| {
+        matches!(k, ErrorKind::BodyTooLarge)
+    });
     assert!(rendered.contains("Content-Length 8388608"), "{rendered}");
     snapshot!("too_large_announced", rendered);
 }
 
 #[tokio::test]
 async fn a_chunked_body_that_grows_past_the_limit() {
-    let mut raw = b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n".to_vec();
+    let mut raw =
+        b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n"
+            .to_vec();
     let chunk = vec![b' '; 16 * 1024];
     for _ in 0..64 {
         raw.extend_from_slice(format!("{:x}\r\n", chunk.len()).as_bytes());
@@ -195,7 +230,9 @@ async fn a_chunked_body_that_grows_past_the_limit() {
     }
     raw.extend_from_slice(b"0\r\n\r\n");
     let (outcome, rendered) = outcome_of_raw(raw).await;
-    assert_error(&outcome, Some(200), |k| matches!(k, ErrorKind::BodyTooLarge));
+    assert_error(&outcome, Some(200), |k| {
+        matches!(k, ErrorKind::BodyTooLarge)
+    });
     snapshot!("too_large_chunked", rendered);
 }
 
@@ -215,11 +252,15 @@ async fn a_connection_closed_mid_body() {
 
 #[tokio::test]
 async fn an_error_body_without_api_id() {
-    let (outcome, rendered) = outcome_of(
-        ResponseTemplate::new(401).set_body_json(serde_json::json!({"error": "authentication credentials were not provided"})),
-    )
+    let (outcome, rendered) = outcome_of(ResponseTemplate::new(401).set_body_json(
+        serde_json::json!({"error": "authentication credentials were not provided"}),
+    ))
     .await;
-    assert_error(&outcome, Some(401), |k| matches!(k, ErrorKind::Api(body) if body.api_id.is_none()));
+    assert_error(
+        &outcome,
+        Some(401),
+        |k| matches!(k, ErrorKind::Api(body) if body.api_id.is_none()),
+    );
     snapshot!("error_without_api_id", rendered);
 }
 
@@ -227,8 +268,13 @@ async fn an_error_body_without_api_id() {
 async fn an_error_body_whose_error_is_an_object() {
     let body = serde_json::json!({"api_id": "x", "error": {"error": "nested message"}});
     let (outcome, rendered) = outcome_of(ResponseTemplate::new(404).set_body_json(body)).await;
-    assert_error(&outcome, Some(404), |k| matches!(k, ErrorKind::UndecodableBody));
-    assert!(rendered.contains("nested message"), "the body is quoted: {rendered}");
+    assert_error(&outcome, Some(404), |k| {
+        matches!(k, ErrorKind::UndecodableBody)
+    });
+    assert!(
+        rendered.contains("nested message"),
+        "the body is quoted: {rendered}"
+    );
     snapshot!("error_is_object", rendered);
 }
 
@@ -236,7 +282,9 @@ async fn an_error_body_whose_error_is_an_object() {
 async fn a_status_the_spec_does_not_list() {
     let body = serde_json::json!({"api_id": "x", "error": "conflict"});
     let (outcome, rendered) = outcome_of(ResponseTemplate::new(409).set_body_json(body)).await;
-    assert_error(&outcome, Some(409), |k| matches!(k, ErrorKind::UnexpectedStatus));
+    assert_error(&outcome, Some(409), |k| {
+        matches!(k, ErrorKind::UnexpectedStatus)
+    });
     snapshot!("unlisted_status", rendered);
 }
 
@@ -250,7 +298,10 @@ async fn a_limit_outside_the_spec_is_refused_before_sending() {
             .send()
             .await
             .unwrap_err();
-        assert!(matches!(error.kind(), ErrorKind::InvalidRequest), "{error:?}");
+        assert!(
+            matches!(error.kind(), ErrorKind::InvalidRequest),
+            "{error:?}"
+        );
         assert!(error.to_string().contains("between 1 and 20"), "{error}");
     }
     assert!(server.received_requests().await.unwrap().is_empty());

@@ -67,11 +67,22 @@ impl Respond for PageServer {
         let limit = query(request, "limit").unwrap_or(20);
         let offset = query(request, "offset").unwrap_or(0);
         let total = self.participants.len();
-        let served_from = if self.fault == Fault::RepeatsFirstPage { 0 } else { offset };
-        let mut objects: Vec<Value> =
-            self.participants.iter().skip(served_from).take(limit).cloned().collect();
+        let served_from = if self.fault == Fault::RepeatsFirstPage {
+            0
+        } else {
+            offset
+        };
+        let mut objects: Vec<Value> = self
+            .participants
+            .iter()
+            .skip(served_from)
+            .take(limit)
+            .cloned()
+            .collect();
         let end = offset + objects.len();
-        let mut next = (end < total).then(|| format!("/v1/Account/x/MultiPartyCall/name_x/Participant/?limit={limit}&offset={end}"));
+        let mut next = (end < total).then(|| {
+            format!("/v1/Account/x/MultiPartyCall/name_x/Participant/?limit={limit}&offset={end}")
+        });
         let mut count = total;
         match self.fault {
             Fault::InflatedCount => count = total * 2,
@@ -81,7 +92,11 @@ impl Respond for PageServer {
             }
             _ => {}
         }
-        let reported_offset = if self.fault == Fault::WrongOffset { 0 } else { offset };
+        let reported_offset = if self.fault == Fault::WrongOffset {
+            0
+        } else {
+            offset
+        };
         ResponseTemplate::new(200).set_body_json(json!({
             "api_id": "paging-test",
             "meta": {"count": count, "limit": limit, "offset": reported_offset, "next": next, "previous": null},
@@ -139,8 +154,15 @@ async fn streams_every_participant_asking_for_each_page_once() {
         (15, Some(7), vec![(0, 7), (7, 7), (14, 7)]),
     ] {
         let run = stream_all(total, Fault::None, limit).await;
-        assert_eq!(run.ids.unwrap(), expected_ids(total), "{total} participants");
-        assert_eq!(run.requested, pages, "{total} participants, limit {limit:?}");
+        assert_eq!(
+            run.ids.unwrap(),
+            expected_ids(total),
+            "{total} participants"
+        );
+        assert_eq!(
+            run.requested, pages,
+            "{total} participants, limit {limit:?}"
+        );
     }
 }
 
@@ -156,7 +178,9 @@ async fn ten_thousand_participants_over_five_hundred_pages() {
 
 async fn paging_error(fault: Fault) -> (MpcError, Vec<(usize, usize)>) {
     let run = stream_all(45, fault, None).await;
-    let error = run.ids.expect_err("a contradicting server must end the stream with an error");
+    let error = run
+        .ids
+        .expect_err("a contradicting server must end the stream with an error");
     assert!(matches!(error.kind(), ErrorKind::Paging), "{error:?}");
     (error, run.requested)
 }
@@ -164,7 +188,10 @@ async fn paging_error(fault: Fault) -> (MpcError, Vec<(usize, usize)>) {
 #[tokio::test]
 async fn a_repeated_page_stops_the_stream_instead_of_looping() {
     let (error, requested) = paging_error(Fault::RepeatsFirstPage).await;
-    assert!(error.to_string().contains("hold the same participants"), "{error}");
+    assert!(
+        error.to_string().contains("hold the same participants"),
+        "{error}"
+    );
     assert_eq!(requested, vec![(0, 20), (20, 20)]);
 }
 
@@ -177,14 +204,22 @@ async fn a_count_that_contradicts_next_stops_the_stream() {
 #[tokio::test]
 async fn an_empty_page_that_claims_more_stops_the_stream() {
     let (error, requested) = paging_error(Fault::EmptyPageWithNext).await;
-    assert!(error.to_string().contains("is empty but claims more"), "{error}");
+    assert!(
+        error.to_string().contains("is empty but claims more"),
+        "{error}"
+    );
     assert_eq!(requested.len(), 2);
 }
 
 #[tokio::test]
 async fn a_page_labelled_with_another_offset_stops_the_stream() {
     let (error, _) = paging_error(Fault::WrongOffset).await;
-    assert!(error.to_string().contains("asked for the page at offset 20"), "{error}");
+    assert!(
+        error
+            .to_string()
+            .contains("asked for the page at offset 20"),
+        "{error}"
+    );
 }
 
 #[tokio::test]
@@ -195,7 +230,11 @@ async fn the_stream_yields_what_it_has_before_an_error() {
         .mount(&server)
         .await;
     let client = support::client_for(&server, "MANWVLYTK4ZWU1YTY4QA");
-    let items: Vec<_> = client.list_participants_by_name("x").stream().collect().await;
+    let items: Vec<_> = client
+        .list_participants_by_name("x")
+        .stream()
+        .collect()
+        .await;
     assert_eq!(items.len(), 21, "20 participants, then the error");
     assert!(items[..20].iter().all(Result::is_ok));
     assert!(items[20].is_err());

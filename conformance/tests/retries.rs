@@ -70,7 +70,9 @@ async fn call(client: &MpcClient) -> Result<(), MpcError> {
 async fn server_errors_are_retried_twice_then_reported() {
     for status in [500, 502, 503, 504] {
         let server = server(error_body(status), u64::MAX).await;
-        let error = call(&client(&server.uri(), fast_retries())).await.unwrap_err();
+        let error = call(&client(&server.uri(), fast_retries()))
+            .await
+            .unwrap_err();
         assert_eq!(attempts(&server).await, 3, "{status}");
         assert_eq!(error.attempts(), 3);
         assert_eq!(error.status().unwrap().as_u16(), status);
@@ -89,7 +91,9 @@ async fn a_server_error_that_clears_is_retried_once() {
 async fn other_client_errors_are_never_retried() {
     for status in [400, 401, 403, 404, 405, 409, 422] {
         let server = server(error_body(status), u64::MAX).await;
-        let error = call(&client(&server.uri(), fast_retries())).await.unwrap_err();
+        let error = call(&client(&server.uri(), fast_retries()))
+            .await
+            .unwrap_err();
         assert_eq!(attempts(&server).await, 1, "{status}");
         assert_eq!(error.attempts(), 1);
     }
@@ -101,14 +105,23 @@ async fn rate_limiting_waits_as_long_as_retry_after_says() {
     let started = Instant::now();
     call(&client(&server.uri(), fast_retries())).await.unwrap();
     assert_eq!(attempts(&server).await, 2);
-    assert!(started.elapsed() >= Duration::from_secs(1), "Retry-After: 1 was not honoured");
+    assert!(
+        started.elapsed() >= Duration::from_secs(1),
+        "Retry-After: 1 was not honoured"
+    );
 }
 
 #[tokio::test]
 async fn a_retry_after_beyond_the_budget_is_not_waited_for() {
-    let server = server(error_body(429).insert_header("retry-after", "3600"), u64::MAX).await;
+    let server = server(
+        error_body(429).insert_header("retry-after", "3600"),
+        u64::MAX,
+    )
+    .await;
     let started = Instant::now();
-    let error = call(&client(&server.uri(), fast_retries())).await.unwrap_err();
+    let error = call(&client(&server.uri(), fast_retries()))
+        .await
+        .unwrap_err();
     assert_eq!(attempts(&server).await, 1);
     assert_eq!(error.status().unwrap().as_u16(), 429);
     assert!(started.elapsed() < Duration::from_secs(5));
@@ -138,7 +151,9 @@ async fn a_refused_connection_is_retried() {
 #[tokio::test]
 async fn retrying_can_be_switched_off() {
     let server = server(error_body(500), u64::MAX).await;
-    let error = call(&client(&server.uri(), RetryPolicy::disabled())).await.unwrap_err();
+    let error = call(&client(&server.uri(), RetryPolicy::disabled()))
+        .await
+        .unwrap_err();
     assert_eq!(attempts(&server).await, 1);
     assert_eq!(error.attempts(), 1);
 }
@@ -178,5 +193,9 @@ async fn a_slow_answer_is_cut_off_by_the_request_timeout() {
     assert!(error.to_string().contains("timeout"), "{error}");
     // Timeouts are not retried: one attempt, well inside the 30 s the server would take.
     assert_eq!(attempts(&server).await, 1);
-    assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
 }

@@ -35,12 +35,7 @@ struct Shape {
 }
 
 fn spec_shape(schema: &Value, doc: &Value) -> Shape {
-    let nullable = schema.get("nullable").and_then(Value::as_bool) == Some(true);
-    // `nullable` + `allOf: [$ref]` is how the spec writes a nullable reference.
-    let target = match schema.get("allOf").and_then(Value::as_array) {
-        Some(list) if list.len() == 1 => &list[0],
-        _ => schema,
-    };
+    let (nullable, target) = support::nullable_and_target(schema);
     if let Some(r) = target.get("$ref").and_then(Value::as_str) {
         let name = r.rsplit('/').next().unwrap();
         let resolved = doc.pointer(&r[1..]).unwrap();

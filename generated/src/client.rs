@@ -72,8 +72,8 @@ impl MpcClient {
         ListParticipants::by_name(
             self.inner
                 .list_participants_by_name()
-                .auth_id(self.auth_id.clone())
-                .mpc_name(mpc_name.into()),
+                .auth_id(self.auth_id.clone()),
+            mpc_name.into(),
         )
     }
 
@@ -83,8 +83,8 @@ impl MpcClient {
         ListParticipants::by_uuid(
             self.inner
                 .list_participants_by_uuid()
-                .auth_id(self.auth_id.clone())
-                .mpc_uuid(mpc_uuid.into()),
+                .auth_id(self.auth_id.clone()),
+            mpc_uuid.into(),
         )
     }
 

@@ -35,8 +35,11 @@ pub enum CredentialsError {
          (only visible ASCII is allowed)"
     )]
     NotVisibleAscii { part: Part, found: &'static str },
-    #[error("the auth id contains ':', which would split the Basic auth user from the password")]
-    ColonInAuthId,
+    #[error(
+        "the auth id may hold only ASCII letters and digits (Plivo's are MA or SA and 18 more); \
+         it is also a path segment, where {found} would change the path"
+    )]
+    AuthIdNotAlphanumeric { found: &'static str },
     #[error("environment variable {0} is not set (Plivo's SDKs read {AUTH_ID_VAR} and {AUTH_TOKEN_VAR})")]
     MissingVariable(&'static str),
     #[error("environment variable {0} is not valid Unicode")]
@@ -70,8 +73,14 @@ impl Credentials {
         let auth_token = auth_token.into();
         check(&auth_id, Part::AuthId)?;
         check(&auth_token, Part::AuthToken)?;
-        if auth_id.contains(':') {
-            return Err(CredentialsError::ColonInAuthId);
+        if let Some(c) = auth_id.chars().find(|c| !c.is_ascii_alphanumeric()) {
+            let found = match c {
+                ':' => "':' (it would also split the Basic auth user from the password)",
+                '/' | '\\' => "a slash",
+                '.' => "a dot",
+                _ => "a punctuation character",
+            };
+            return Err(CredentialsError::AuthIdNotAlphanumeric { found });
         }
         Ok(Self {
             auth_id,
@@ -156,7 +165,7 @@ mod tests {
     }
 
     #[test]
-    fn refuses_empty_parts_and_a_colon_in_the_id() {
+    fn refuses_empty_parts_and_an_id_that_is_not_alphanumeric() {
         assert_eq!(
             Credentials::new("", "t").unwrap_err(),
             CredentialsError::Empty(Part::AuthId)
@@ -165,10 +174,15 @@ mod tests {
             Credentials::new("MA", "").unwrap_err(),
             CredentialsError::Empty(Part::AuthToken)
         );
-        assert_eq!(
-            Credentials::new("MA:x", "t").unwrap_err(),
-            CredentialsError::ColonInAuthId
-        );
+        for id in ["MA:x", "..", "MA/x", "MA\\x", "MA-x"] {
+            assert!(
+                matches!(
+                    Credentials::new(id, "t").unwrap_err(),
+                    CredentialsError::AuthIdNotAlphanumeric { .. }
+                ),
+                "{id}"
+            );
+        }
     }
 
     #[test]

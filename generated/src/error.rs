@@ -6,7 +6,7 @@ use std::fmt;
 use reqwest::StatusCode;
 
 use crate::generated::types::{ErrorResponse, ParticipantList};
-use crate::hooks::LastResponse;
+use crate::hooks::CallNotes;
 
 /// What went wrong, by what the caller can do about it.
 #[derive(Debug)]
@@ -96,7 +96,7 @@ impl MpcError {
     pub(crate) async fn from_generated(
         operation: &'static str,
         error: progenitor_client::Error<ErrorResponse>,
-        last: LastResponse,
+        last: CallNotes,
     ) -> Self {
         use progenitor_client::Error as E;
         let status = error.status().or(last.status);

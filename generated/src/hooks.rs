@@ -72,9 +72,12 @@ pub struct ClientState {
     pub(crate) max_body_bytes: u64,
 }
 
-/// What the last response looked like, kept for the error message of the call in progress.
+/// Notes shared between one call ([`crate::ListParticipants::send`]) and the hooks it runs: the
+/// MPC name or uuid to put in the path (see [`PATH_PLACEHOLDER`]) and what the last response
+/// looked like, for the error message.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub(crate) struct LastResponse {
+pub(crate) struct CallNotes {
+    pub path_value: Option<String>,
     pub status: Option<StatusCode>,
     pub content_type: Option<String>,
     pub attempts: u32,
@@ -88,18 +91,70 @@ pub(crate) struct BodyTooLarge {
     pub announced: Option<u64>,
 }
 
-tokio::task_local! {
-    /// Set by [`crate::ListParticipants::send`] around one call, so the hooks can leave a note
-    /// for its error message. Outside such a call (the generated builders used directly) there is
-    /// none and nothing is noted.
-    pub(crate) static LAST_RESPONSE: RefCell<LastResponse>;
+/// Stands in for an MPC name or uuid that progenitor 0.15.1 cannot encode (one containing `\`):
+/// its `encode_path` leaves `\` as it is, and the URL parser then reads it as `/`, splitting the
+/// segment. The generated code builds the URL around this placeholder (letters and digits, which
+/// nothing changes), and [`ClientHooks::pre`] puts the value in, encoded by [`encode_segment`].
+pub(crate) const PATH_PLACEHOLDER: &str = "plivompcpathvalue0placeholder";
+
+/// Characters escaped in one path segment (RFC 3986 `segment`, and `\`, which URL parsers
+/// read as a separator).
+const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'/')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'[')
+    .add(b'\\')
+    .add(b']')
+    .add(b'^')
+    .add(b'`')
+    .add(b'{')
+    .add(b'|')
+    .add(b'}');
+
+pub(crate) fn encode_segment(value: &str) -> String {
+    percent_encoding::utf8_percent_encode(value, SEGMENT).to_string()
 }
 
-fn note(update: impl FnOnce(&mut LastResponse)) {
-    let _ = LAST_RESPONSE.try_with(|last| update(&mut last.borrow_mut()));
+tokio::task_local! {
+    /// Set by [`crate::ListParticipants::send`] around one call, so the hooks can read its notes
+    /// and leave theirs. Outside such a call (the generated builders used directly) there are
+    /// none and nothing is noted.
+    pub(crate) static CALL_NOTES: RefCell<CallNotes>;
+}
+
+fn note(update: impl FnOnce(&mut CallNotes)) {
+    let _ = CALL_NOTES.try_with(|last| update(&mut last.borrow_mut()));
 }
 
 impl ClientHooks<ClientState> for Client {
+    async fn pre<E>(
+        &self,
+        request: &mut reqwest::Request,
+        _info: &OperationInfo,
+    ) -> Result<(), Error<E>> {
+        let value = CALL_NOTES
+            .try_with(|notes| notes.borrow().path_value.clone())
+            .ok()
+            .flatten();
+        if let Some(value) = value {
+            let path = request.url().path();
+            if !path.contains(PATH_PLACEHOLDER) {
+                return Err(Error::Custom(
+                    "internal: the path placeholder is missing from the URL".to_owned(),
+                ));
+            }
+            let path = path.replacen(PATH_PLACEHOLDER, &encode_segment(&value), 1);
+            request.url_mut().set_path(&path);
+        }
+        Ok(())
+    }
+
     async fn exec(
         &self,
         request: reqwest::Request,

@@ -6,7 +6,7 @@ use std::cell::RefCell;
 
 use crate::error::MpcError;
 use crate::generated::{builder, types::ParticipantList, ResponseValue};
-use crate::hooks::{LastResponse, LAST_RESPONSE};
+use crate::hooks::{CallNotes, CALL_NOTES, PATH_PLACEHOLDER};
 
 /// The spec's bounds for `limit` (Plivo's list calls: 1 to 20).
 pub const MAX_LIMIT: u64 = 20;
@@ -24,23 +24,28 @@ enum Addressed<'a> {
 #[derive(Debug, Clone)]
 pub struct ListParticipants<'a> {
     addressed: Addressed<'a>,
+    /// The name or uuid, when it stands behind [`PATH_PLACEHOLDER`] in the generated builder.
+    path_value: Option<String>,
     call_uuid: Option<String>,
     pub(crate) limit: Option<u64>,
     pub(crate) offset: Option<u64>,
 }
 
 impl<'a> ListParticipants<'a> {
-    pub(crate) fn by_name(builder: builder::ListParticipantsByName<'a>) -> Self {
-        Self::new(Addressed::ByName(builder))
+    pub(crate) fn by_name(builder: builder::ListParticipantsByName<'a>, name: String) -> Self {
+        let (value, path_value) = path_value(name);
+        Self::new(Addressed::ByName(builder.mpc_name(value)), path_value)
     }
 
-    pub(crate) fn by_uuid(builder: builder::ListParticipantsByUuid<'a>) -> Self {
-        Self::new(Addressed::ByUuid(builder))
+    pub(crate) fn by_uuid(builder: builder::ListParticipantsByUuid<'a>, uuid: String) -> Self {
+        let (value, path_value) = path_value(uuid);
+        Self::new(Addressed::ByUuid(builder.mpc_uuid(value)), path_value)
     }
 
-    fn new(addressed: Addressed<'a>) -> Self {
+    fn new(addressed: Addressed<'a>, path_value: Option<String>) -> Self {
         Self {
             addressed,
+            path_value,
             call_uuid: None,
             limit: None,
             offset: None,
@@ -105,15 +110,27 @@ impl<'a> ListParticipants<'a> {
                 Addressed::ByName(b) => send_with_query!(b),
                 Addressed::ByUuid(b) => send_with_query!(b),
             };
-            let last = LAST_RESPONSE.with(|last| last.borrow().clone());
+            let last = CALL_NOTES.with(|last| last.borrow().clone());
             (result, last)
         };
-        let (result, last) = LAST_RESPONSE
-            .scope(RefCell::new(LastResponse::default()), call)
-            .await;
+        let notes = CallNotes {
+            path_value: self.path_value,
+            ..CallNotes::default()
+        };
+        let (result, last) = CALL_NOTES.scope(RefCell::new(notes), call).await;
         match result {
             Ok(value) => Ok(value),
             Err(error) => Err(MpcError::from_generated(operation, error, last).await),
         }
+    }
+}
+
+/// The value to give the generated builder, and the one the `pre` hook must put in its place.
+/// Only a value progenitor cannot encode goes the long way (see [`PATH_PLACEHOLDER`]).
+fn path_value(value: String) -> (String, Option<String>) {
+    if value.contains('\\') {
+        (PATH_PLACEHOLDER.to_owned(), Some(value))
+    } else {
+        (value, None)
     }
 }

@@ -119,3 +119,18 @@ pub async fn server_with_catch_all() -> MockServer {
     server.register(mount::catch_all()).await;
     server
 }
+
+/// Whether a property schema admits null, and the schema of its non-null values. The spec
+/// writes a nullable reference the OpenAPI 3.0.3 way, `anyOf: [{$ref}, {enum: [null]}]`, and
+/// a nullable plain type with `nullable: true`.
+pub fn nullable_and_target(schema: &Value) -> (bool, &Value) {
+    if let Some(list) = schema.get("anyOf").and_then(Value::as_array) {
+        let is_null = |s: &Value| s.get("enum") == Some(&serde_json::json!([null]));
+        let rest: Vec<&Value> = list.iter().filter(|s| !is_null(s)).collect();
+        if rest.len() == 1 && list.len() == 2 {
+            return (true, rest[0]);
+        }
+    }
+    let nullable = schema.get("nullable").and_then(Value::as_bool) == Some(true);
+    (nullable, schema)
+}
