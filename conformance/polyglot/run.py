@@ -233,6 +233,10 @@ def expected_request(cfg: dict, call: dict) -> dict:
     }
 
 
+DEFAULTS: dict[str, str] = {}  # query parameter -> its schema default, as text
+NOTES: set[str] = set()  # remarks on the current row's requests that are not failures
+
+
 def check_request(cfg: dict, call: dict, rec: dict | None) -> list[str]:
     """Where the recorded request differs from what the spec says for this call."""
     if rec is None:
@@ -249,6 +253,11 @@ def check_request(cfg: dict, call: dict, rec: dict | None) -> list[str]:
         short = (lambda p: "…" + p[cut:] if p[:cut] == spec_path[:cut] else p)
         problems.append(f"path {short(raw_path)} (spec: {short(spec_path)})")
     query = urllib.parse.parse_qs(raw_query, keep_blank_values=True)
+    # An optional parameter sent at its schema default means what leaving it out means.
+    for name, default in DEFAULTS.items():
+        if name not in want["query"] and query.get(name) == [default]:
+            del query[name]
+            NOTES.add(f"sends `{name}={default}` (the spec's default) when not asked to")
     if query != want["query"]:
         problems.append(f"query {raw_query or '(none)'} (spec: "
                         f"{urllib.parse.urlencode(want['query'], doseq=True) or '(none)'})")
@@ -638,6 +647,7 @@ def compare_row(row: Row, output: dict, examples: list[str], reference: dict,
     reqs = [r for r in records if r["channel"] == "requests"]
     calls = CFG["request_calls"]
     bad = []
+    NOTES.clear()
     for i, call in enumerate(calls):
         rec = reqs[i] if i < len(reqs) else None
         for p in check_request(CFG, call, rec):
@@ -654,6 +664,7 @@ def compare_row(row: Row, output: dict, examples: list[str], reference: dict,
         row.details += [f"request {b}" for b in bad]
     else:
         row.cells["request check"] = ("pass", f"{len(calls)} requests: path, query, Basic auth")
+    row.details += sorted(NOTES)
     for r in reqs[:1]:
         row.details.append(f"sends User-Agent {r['user_agent']!r}")
     if prefer_sent == {True}:
@@ -821,6 +832,9 @@ def spec_values(spec: dict) -> dict:
     """The spec's example values for the path and query parameters."""
     out = {}
     for p in spec.get("components", {}).get("parameters", {}).values():
+        default = p.get("schema", {}).get("default")
+        if p.get("in") == "query" and default is not None:
+            DEFAULTS[p["name"]] = json.dumps(default) if not isinstance(default, str) else default
         if p.get("name") in ("auth_id", "mpc_name", "mpc_uuid", "call_uuid") and "example" in p:
             out[p["name"]] = str(p["example"])
     return out

@@ -1,0 +1,85 @@
+// Harness for the Java client openapi-generator makes from the spec (`java`, library `native`:
+// java.net.http + Jackson); see ../run.py. That library has no Basic auth support, so the
+// Authorization header (and Prefer) go through its request interceptor. The parse is printed
+// with the client's own ObjectMapper, which writes the API's names.
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.Iterator;
+import java.util.Map;
+import polyglot.mpc.ApiClient;
+import polyglot.mpc.ApiException;
+import polyglot.mpc.api.ParticipantsApi;
+import polyglot.mpc.model.ParticipantList;
+
+public class Harness {
+  static JsonNode cfg;
+  // The generated client's own mapper (JsonNullable module, the API's property names).
+  static final ObjectMapper mapper = new ApiClient().getObjectMapper();
+
+  static ParticipantsApi api(String url, String prefer) {
+    ApiClient client = new ApiClient();
+    client.updateBaseUri(url);
+    String basic = Base64.getEncoder().encodeToString(
+        (cfg.get("auth_id").asText() + ":" + cfg.get("auth_token").asText())
+            .getBytes(StandardCharsets.UTF_8));
+    client.setRequestInterceptor(b -> {
+      b.header("Authorization", "Basic " + basic);
+      if (prefer != null) b.header("Prefer", prefer);
+    });
+    return new ParticipantsApi(client);
+  }
+
+  static JsonNode listing(ParticipantsApi api, String by, String mpc, String callUuid) throws Exception {
+    String auth = cfg.get("auth_id").asText();
+    ParticipantList page = by.equals("name")
+        ? api.listParticipantsByName(auth, mpc, callUuid, null, null)
+        : api.listParticipantsByUuid(auth, mpc, callUuid, null, null);
+    return mapper.readTree(mapper.writeValueAsString(page));
+  }
+
+  static String errorText(Exception e) {
+    String s = e.getClass().getSimpleName() + ": " + e.getMessage();
+    if (e instanceof ApiException) s += " (HTTP " + ((ApiException) e).getCode() + ")";
+    return s.length() > 500 ? s.substring(0, 500) : s;
+  }
+
+  public static void main(String[] args) throws Exception {
+    ObjectMapper json = new ObjectMapper();
+    cfg = json.readTree(Files.readString(Path.of(args[0])));
+    ObjectNode out = json.createObjectNode();
+    out.put("client", "openapi-generator java (native)");
+    ObjectNode parses = out.putObject("parses");
+    Iterator<Map.Entry<String, JsonNode>> it = cfg.get("examples").fields();
+    while (it.hasNext()) {
+      Map.Entry<String, JsonNode> ex = it.next();
+      ParticipantsApi api = api(ex.getValue().asText(), "example=" + ex.getKey());
+      ObjectNode both = parses.putObject(ex.getKey());
+      String[][] ways = {{"by_name", "name", cfg.get("mpc_name").asText()},
+                         {"by_uuid", "uuid", cfg.get("mpc_uuid").asText()}};
+      for (String[] w : ways) {
+        try {
+          both.set(w[0], listing(api, w[1], w[2], null));
+        } catch (Exception e) {
+          both.putObject(w[0]).put("$error", errorText(e));
+        }
+      }
+    }
+    ObjectNode calls = out.putObject("calls");
+    ParticipantsApi api = api(cfg.get("requests_url").asText(), null);
+    for (JsonNode call : cfg.get("request_calls")) {
+      JsonNode cu = call.get("call_uuid");
+      try {
+        listing(api, call.get("by").asText(), call.get("mpc").asText(), cu.isNull() ? null : cu.asText());
+        calls.put(call.get("id").asText(), "ok");
+      } catch (Exception e) {
+        calls.put(call.get("id").asText(), "error: " + errorText(e));
+      }
+    }
+    System.out.println(json.writeValueAsString(out));
+  }
+}
