@@ -1,6 +1,7 @@
 //! `cargo xtask`: the repository's automation, as a library so that `cargo test` runs the same
 //! checks as the command line (a stale generated client or a broken spec fails the tests).
 
+pub mod bench;
 pub mod generate;
 pub mod lint;
 pub mod polyglot;

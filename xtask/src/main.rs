@@ -45,6 +45,8 @@ enum Command {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<String>,
     },
+    /// Benchmark the client against the floor and its peers; writes conformance/bench/BENCHMARKS.md.
+    Bench(xtask::bench::Args),
     /// Check what progenitor does not: references, operationIds, path parameters, examples.
     Lint {
         /// The OpenAPI document to read.
@@ -105,6 +107,7 @@ fn run(command: Command) -> anyhow::Result<()> {
         }
         Command::Mock { port, spec } => mock(port, &spec),
         Command::Polyglot { args } => xtask::polyglot::run(&default_spec_path(), &args),
+        Command::Bench(args) => xtask::bench::run(&args),
         Command::Lint { spec } => {
             let doc = SpecDocument::load(&spec)?;
             let report = lint::lint(&doc);
