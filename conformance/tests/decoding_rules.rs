@@ -98,18 +98,6 @@ fn object_components(doc: &SpecDocument) -> Vec<(String, Value)> {
         .collect()
 }
 
-fn required(schema: &Value) -> Vec<String> {
-    schema["required"]
-        .as_array()
-        .map(|r| {
-            r.iter()
-                .filter_map(Value::as_str)
-                .map(str::to_owned)
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
 #[test]
 fn every_example_instance_decodes_as_its_type() {
     let doc = support::spec();
@@ -131,7 +119,7 @@ fn a_missing_required_key_fails_and_a_missing_optional_key_does_not() {
     let found = instances(&doc);
     let mut problems = Vec::new();
     for (name, schema) in object_components(&doc) {
-        let required = required(&schema);
+        let required = support::required(&schema);
         let base = found[&name][0].clone();
         for field in schema["properties"].as_object().unwrap().keys() {
             let mut value = base.clone();
@@ -158,7 +146,7 @@ fn null_is_accepted_exactly_where_the_spec_says_nullable() {
     let found = instances(&doc);
     let mut problems = Vec::new();
     for (name, schema) in object_components(&doc) {
-        let required = required(&schema);
+        let required = support::required(&schema);
         let base = found[&name][0].clone();
         for (field, prop) in schema["properties"].as_object().unwrap() {
             // An optional field decodes null as absent (Option<T>); only required ones tell.

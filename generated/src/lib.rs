@@ -41,6 +41,8 @@ pub mod generated;
 mod client;
 mod credentials;
 mod error;
+#[doc(hidden)]
+pub mod fuzzing;
 mod hooks;
 mod paging;
 mod request;

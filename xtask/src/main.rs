@@ -47,6 +47,8 @@ enum Command {
     },
     /// Benchmark the client against the floor and its peers; writes conformance/bench/BENCHMARKS.md.
     Bench(xtask::bench::Args),
+    /// Render the spec into one offline HTML page (Redocly build-docs): target/docs/plivo-mpc.html.
+    Docs,
     /// Check what progenitor does not: references, operationIds, path parameters, examples.
     Lint {
         /// The OpenAPI document to read.
@@ -108,6 +110,20 @@ fn run(command: Command) -> anyhow::Result<()> {
         Command::Mock { port, spec } => mock(port, &spec),
         Command::Polyglot { args } => xtask::polyglot::run(&default_spec_path(), &args),
         Command::Bench(args) => xtask::bench::run(&args),
+        Command::Docs => {
+            // The pinned Redocly install and the page's options live with CI's scripts; one
+            // way to build the page, whoever asks for it.
+            let script = workspace_root().join(".ci/build-docs");
+            let status = std::process::Command::new(&script).status().map_err(|e| {
+                anyhow::anyhow!("cannot run {}: {e}", display_path(&script).display())
+            })?;
+            anyhow::ensure!(
+                status.success(),
+                "{} failed ({status})",
+                display_path(&script).display()
+            );
+            Ok(())
+        }
         Command::Lint { spec } => {
             let doc = SpecDocument::load(&spec)?;
             let report = lint::lint(&doc);

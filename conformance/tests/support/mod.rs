@@ -134,3 +134,16 @@ pub fn nullable_and_target(schema: &Value) -> (bool, &Value) {
     let nullable = schema.get("nullable").and_then(Value::as_bool) == Some(true);
     (nullable, schema)
 }
+
+/// The `required` list of an object schema.
+pub fn required(schema: &Value) -> Vec<String> {
+    schema["required"]
+        .as_array()
+        .map(|r| {
+            r.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default()
+}
