@@ -1,0 +1,62 @@
+//! Streams every participant of an MPC with `ListParticipants::stream()` from a paging server
+//! (`bench-server --paging TOTAL`) and prints one JSON line: participants, seconds and this
+//! process's peak RSS (the kernel's high-water mark, as `/usr/bin/time -v` reports it).
+//!
+//! `bench-page --url http://127.0.0.1:PORT --expect TOTAL`
+
+use std::time::Instant;
+
+use anyhow::Context as _;
+use futures::TryStreamExt as _;
+use plivo_mpc::{Credentials, MpcClient, RetryPolicy};
+use plivo_mpc_bench::{AUTH_ID, AUTH_TOKEN, MPC_NAME};
+
+fn main() -> anyhow::Result<()> {
+    let mut url = None;
+    let mut expect = None;
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        let mut value = || args.next().with_context(|| format!("{arg} needs a value"));
+        match arg.as_str() {
+            "--url" => url = Some(value()?),
+            "--expect" => expect = Some(value()?.parse::<u64>()?),
+            other => anyhow::bail!("unknown argument {other}"),
+        }
+    }
+    let url = url.context("--url is required")?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let rss_before = plivo_mpc_bench::peak_rss_kib();
+    let (count, seconds) = runtime.block_on(async {
+        let client = MpcClient::builder(Credentials::new(AUTH_ID, AUTH_TOKEN)?)
+            .base_url(&url)
+            .retry(RetryPolicy::disabled())
+            .build()?;
+        let started = Instant::now();
+        let count = client
+            .list_participants_by_name(MPC_NAME)
+            .limit(20)
+            .stream()
+            .try_fold(0u64, |n, p| {
+                std::hint::black_box(&p);
+                async move { Ok(n + 1) }
+            })
+            .await?;
+        anyhow::Ok((count, started.elapsed().as_secs_f64()))
+    })?;
+    if let Some(expect) = expect {
+        anyhow::ensure!(count == expect, "streamed {count} participants, expected {expect}");
+    }
+    println!(
+        "{}",
+        serde_json::json!({
+            "participants": count,
+            "pages": count.div_ceil(20),
+            "seconds": seconds,
+            "peak_rss_kib": plivo_mpc_bench::peak_rss_kib(),
+            "rss_before_kib": rss_before,
+        })
+    );
+    Ok(())
+}

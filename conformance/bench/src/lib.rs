@@ -1,0 +1,109 @@
+//! The harness behind `cargo xtask bench` (driven by `conformance/bench/run.py`):
+//!
+//! - `bench-server`: one fast loopback HTTP/1.1 server with keep-alive that answers every
+//!   request with the spec's `documented` example, or (`--paging TOTAL`) with the page that the
+//!   request's `offset` and `limit` ask for;
+//! - `bench-load`: requests/s and latency percentiles for the generated client, the floor
+//!   (bare reqwest + serde_json into [`floor::FloorList`]) and raw sockets (the server's ceiling);
+//! - `bench-page`: streams every participant with `ListParticipants::stream()` and reports its
+//!   own peak RSS.
+
+use std::path::Path;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use serde_json::{json, Value};
+
+pub mod floor;
+
+/// The auth id and MPC name every benchmark request uses (the spec's example values).
+pub const AUTH_ID: &str = "MANWVLYTK4ZWU1YTY4QA";
+pub const AUTH_TOKEN: &str = "bench-token";
+pub const MPC_NAME: &str = "test_mpc_1";
+
+/// The path of the list call for [`AUTH_ID`] and [`MPC_NAME`].
+pub fn list_path() -> String {
+    format!("/v1/Account/{AUTH_ID}/MultiPartyCall/name_{MPC_NAME}/Participant/")
+}
+
+/// The `documented` 200 example of the spec, as a JSON value.
+pub fn documented_example(spec: &Path) -> anyhow::Result<Value> {
+    let doc = plivo_mpc_conformance::SpecDocument::load(spec)?;
+    plivo_mpc_conformance::response_examples(&doc)?
+        .into_iter()
+        .find(|e| e.status == 200 && e.name == "documented")
+        .map(|e| e.value)
+        .context("the spec has no 200 example named `documented`")
+}
+
+/// A page of `held` participants at `offset` of `total`, built from the documented example's
+/// participants (cycled, each with its own member id).
+pub fn page(documented: &Value, offset: u64, held: u64, limit: u64, total: u64) -> Value {
+    let templates = documented["objects"].as_array().cloned().unwrap_or_default();
+    let objects: Vec<Value> = (0..held)
+        .map(|i| {
+            let mut p = templates[(i as usize) % templates.len()].clone();
+            let id = (1000 + offset + i).to_string();
+            p["resource_uri"] = json!(format!("{}{id}/", list_path()));
+            p["member_id"] = json!(id);
+            p
+        })
+        .collect();
+    let end = offset + held;
+    let link = |o: u64| format!("{}?limit={limit}&offset={o}", list_path());
+    let mut body = documented.clone();
+    body["meta"] = json!({
+        "count": total,
+        "limit": limit,
+        "next": (end < total).then(|| link(end)),
+        "offset": offset,
+        "previous": (offset > 0).then(|| link(offset.saturating_sub(limit))),
+    });
+    body["objects"] = Value::Array(objects);
+    body
+}
+
+/// Request latencies of one run, and what they add up to.
+#[derive(Debug, Default)]
+pub struct Latencies {
+    pub micros: Vec<u32>,
+    pub errors: u64,
+}
+
+impl Latencies {
+    pub fn merge(&mut self, other: Latencies) {
+        self.micros.extend(other.micros);
+        self.errors += other.errors;
+    }
+
+    /// One JSON line: requests, seconds, rps, p50/p99 in microseconds.
+    pub fn report(mut self, label: &str, concurrency: usize, elapsed: Duration) -> Value {
+        self.micros.sort_unstable();
+        let pct = |p: f64| -> u32 {
+            if self.micros.is_empty() {
+                return 0;
+            }
+            let i = ((self.micros.len() as f64 * p).ceil() as usize).clamp(1, self.micros.len());
+            self.micros[i - 1]
+        };
+        json!({
+            "client": label,
+            "concurrency": concurrency,
+            "requests": self.micros.len(),
+            "errors": self.errors,
+            "seconds": elapsed.as_secs_f64(),
+            "rps": self.micros.len() as f64 / elapsed.as_secs_f64(),
+            "p50_us": pct(0.50),
+            "p99_us": pct(0.99),
+        })
+    }
+}
+
+/// Peak resident set size of this process (the kernel's high-water mark), in KiB.
+pub fn peak_rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+}
