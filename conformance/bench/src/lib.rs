@@ -39,7 +39,10 @@ pub fn documented_example(spec: &Path) -> anyhow::Result<Value> {
 /// A page of `held` participants at `offset` of `total`, built from the documented example's
 /// participants (cycled, each with its own member id).
 pub fn page(documented: &Value, offset: u64, held: u64, limit: u64, total: u64) -> Value {
-    let templates = documented["objects"].as_array().cloned().unwrap_or_default();
+    let templates = documented["objects"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     let objects: Vec<Value> = (0..held)
         .map(|i| {
             let mut p = templates[(i as usize) % templates.len()].clone();

@@ -46,7 +46,10 @@ fn main() -> anyhow::Result<()> {
         anyhow::Ok((count, started.elapsed().as_secs_f64()))
     })?;
     if let Some(expect) = expect {
-        anyhow::ensure!(count == expect, "streamed {count} participants, expected {expect}");
+        anyhow::ensure!(
+            count == expect,
+            "streamed {count} participants, expected {expect}"
+        );
     }
     println!(
         "{}",

@@ -47,7 +47,9 @@ impl App {
         let offset = param("offset").unwrap_or(0);
         let held = total.saturating_sub(offset).min(limit);
         let page = plivo_mpc_bench::page(&self.documented, offset, held, limit, total);
-        out.extend_from_slice(&response(&serde_json::to_vec(&page).expect("a page serialises")));
+        out.extend_from_slice(&response(
+            &serde_json::to_vec(&page).expect("a page serialises"),
+        ));
     }
 }
 
