@@ -297,8 +297,10 @@ def harness_json(row: str, cmd: list[str], cwd: Path, env: dict | None = None) -
     out = sh(row, "run", cmd + [str(CONFIG_PATH)], cwd=cwd, env=env, timeout=300,
              stdout_to=log_path(row, "run"))
     (LOGS / f"{row}-output.json").write_text(out)
+    # The JSON is the last line (an SDK may log to stdout before it).
+    lines = [l for l in out.splitlines() if l.strip()]
     try:
-        return json.loads(out)
+        return json.loads(lines[-1] if lines else "")
     except json.JSONDecodeError as e:
         raise StepError(f"harness printed no JSON ({e})") from e
 
@@ -531,7 +533,9 @@ def go_sdk_build(row):
     if probe.returncode != 0:
         why = (probe.stderr.strip().splitlines() or ["?"])
         reason = next((l.strip() for l in why if "403" in l or "not available" in l), why[-1])
-        row.details.append(f"`go list -m {PLIVO_GO}@latest`: {reason.strip()}")
+        # No registry host in the matrix: keep the status and the proxy's words only.
+        reason = re.sub(r"reading \S+: ", "", reason.strip())
+        row.details.append(f"`go list -m {PLIVO_GO}@latest`: {reason}")
         return "skip", "the Go module proxy refuses plivo-go here (403 'not available')"
     raise StepError("plivo-go is served now: write conformance/polyglot/go-sdk/ (see run.py)")
 
@@ -605,8 +609,9 @@ def run_row(row: Row, examples: list[str], reference: dict | None, recorder: Rec
     else:
         why = row.cells.get("run") or next(((s, n) for s, n in row.cells.values() if s != "pass"),
                                            ("skip", ""))
+        built = row.cells.get("build", ("skip", ""))[0] == "pass"
         note = "harness failed" if why[0] == "fail" and "run" in row.cells else \
-            ("not built" if row.run else "generate only")
+            ("generate only" if built and not row.run else "not built")
         for col in examples + ["request check"]:
             row.cells[col] = ("fail" if "run" in row.cells else "skip", note)
         if "run" in row.cells:
@@ -636,10 +641,12 @@ def compare_row(row: Row, output: dict, examples: list[str], reference: dict,
             for path, a, b in ds:
                 problems.append(f"{key} `{path}`: Rust {show(a)}, {row.id} {show(b)}")
             if ds:
-                short.append(f"{len(ds)} diff(s) {key}, e.g. `{ds[0][0]}`: Rust {show(ds[0][1])},"
+                short.append(f"{len(ds)} diff(s), e.g. `{ds[0][0]}`: Rust {show(ds[0][1])},"
                              f" here {show(ds[0][2])}")
         if problems:
-            row.cells[ex] = ("fail", short[0] if len(short) == 1 else "; ".join(short[:2]))
+            same = len(short) == 2 and short[0] == short[1]
+            note = f"{short[0]} (by name and by uuid)" if same else "; ".join(short[:2])
+            row.cells[ex] = ("fail", note)
             row.details += [f"{ex}: {p}" for p in problems]
         else:
             row.cells[ex] = ("pass", "")

@@ -1,0 +1,66 @@
+<?php
+// Harness for the PHP client openapi-generator makes from the spec (see ../run.py). Runs on
+// Debian's php with php-guzzlehttp-guzzle (no Composer: Debian's autoloader for Guzzle, and a
+// PSR-4 autoloader here for the generated classes). The parse is printed with the generated
+// ObjectSerializer, which writes the API's names.
+//   php harness.php GENERATED_DIR CONFIG      run the calls
+//   php harness.php --check GENERATED_DIR     load the client only (the build step)
+require_once '/usr/share/php/GuzzleHttp/autoload.php';
+
+$check = $argv[1] === '--check';
+$gen = $check ? $argv[2] : $argv[1];
+spl_autoload_register(function ($class) use ($gen) {
+    $prefix = 'PlivoMpcGen\\';
+    if (strncmp($class, $prefix, strlen($prefix)) !== 0) return;
+    $file = $gen . '/lib/' . str_replace('\\', '/', substr($class, strlen($prefix))) . '.php';
+    if (is_file($file)) require $file;
+});
+if ($check) {
+    new PlivoMpcGen\Api\ParticipantsApi();
+    exit(0);
+}
+$cfg = json_decode(file_get_contents($argv[2]), true);
+
+function api(array $cfg, string $url, ?string $prefer): PlivoMpcGen\Api\ParticipantsApi {
+    $conf = (new PlivoMpcGen\Configuration())
+        ->setHost($url)->setUsername($cfg['auth_id'])->setPassword($cfg['auth_token']);
+    $http = new GuzzleHttp\Client($prefer ? ['headers' => ['Prefer' => $prefer]] : []);
+    return new PlivoMpcGen\Api\ParticipantsApi($http, $conf);
+}
+
+function listing(array $cfg, $api, string $by, string $mpc, ?string $callUuid = null) {
+    $page = $by === 'name'
+        ? $api->listParticipantsByName($cfg['auth_id'], $mpc, $callUuid)
+        : $api->listParticipantsByUuid($cfg['auth_id'], $mpc, $callUuid);
+    return json_decode(json_encode(PlivoMpcGen\ObjectSerializer::sanitizeForSerialization($page)), true);
+}
+
+function error_text(Throwable $e): string {
+    return substr(get_class($e) . ': ' . $e->getMessage(), 0, 500);
+}
+
+$parses = [];
+foreach ($cfg['examples'] as $name => $url) {
+    $api = api($cfg, $url, "example=$name");
+    $both = [];
+    foreach ([['by_name', 'name', $cfg['mpc_name']], ['by_uuid', 'uuid', $cfg['mpc_uuid']]] as [$key, $by, $mpc]) {
+        try {
+            $both[$key] = listing($cfg, $api, $by, $mpc);
+        } catch (Throwable $e) {
+            $both[$key] = ['$error' => error_text($e)];
+        }
+    }
+    $parses[$name] = $both;
+}
+$calls = [];
+$api = api($cfg, $cfg['requests_url'], null);
+foreach ($cfg['request_calls'] as $call) {
+    try {
+        listing($cfg, $api, $call['by'], $call['mpc'], $call['call_uuid']);
+        $calls[$call['id']] = 'ok';
+    } catch (Throwable $e) {
+        $calls[$call['id']] = substr('error: ' . error_text($e), 0, 300);
+    }
+}
+echo json_encode(['client' => 'openapi-generator php', 'parses' => $parses, 'calls' => $calls],
+    JSON_UNESCAPED_SLASHES | JSON_PRESERVE_ZERO_FRACTION), "\n";

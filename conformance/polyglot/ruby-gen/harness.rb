@@ -1,0 +1,61 @@
+# Harness for the Ruby client openapi-generator makes from the spec (see ../run.py). Runs on
+# Debian's ruby and ruby-typhoeus (the client's only gem). The parse is printed with the
+# generated to_hash, which writes the API's names.
+require 'json'
+require 'uri'
+require 'plivo_mpc_gen'
+
+CFG = JSON.parse(File.read(ARGV[0]))
+
+def api(url, prefer = nil)
+  uri = URI(url)
+  conf = PlivoMpcGen::Configuration.new
+  conf.scheme = uri.scheme
+  conf.host = "#{uri.host}:#{uri.port}"
+  conf.base_path = ''
+  conf.server_index = nil
+  conf.username = CFG['auth_id']
+  conf.password = CFG['auth_token']
+  client = PlivoMpcGen::ApiClient.new(conf)
+  client.default_headers['Prefer'] = prefer if prefer
+  PlivoMpcGen::ParticipantsApi.new(client)
+end
+
+def listing(api, by, mpc, call_uuid = nil)
+  opts = call_uuid ? { call_uuid: call_uuid } : {}
+  page = if by == 'name'
+           api.list_participants_by_name(CFG['auth_id'], mpc, opts)
+         else
+           api.list_participants_by_uuid(CFG['auth_id'], mpc, opts)
+         end
+  JSON.parse(JSON.generate(page.to_hash))
+end
+
+def error_text(e)
+  "#{e.class}: #{e.message}"[0, 500]
+end
+
+parses = {}
+CFG['examples'].each do |name, url|
+  client = api(url, "example=#{name}")
+  both = {}
+  [['by_name', 'name', CFG['mpc_name']], ['by_uuid', 'uuid', CFG['mpc_uuid']]].each do |key, by, mpc|
+    both[key] = begin
+      listing(client, by, mpc)
+    rescue StandardError => e
+      { '$error' => error_text(e) }
+    end
+  end
+  parses[name] = both
+end
+calls = {}
+client = api(CFG['requests_url'])
+CFG['request_calls'].each do |call|
+  calls[call['id']] = begin
+    listing(client, call['by'], call['mpc'], call['call_uuid'])
+    'ok'
+  rescue StandardError => e
+    "error: #{error_text(e)}"[0, 300]
+  end
+end
+puts JSON.generate('client' => "openapi-generator ruby (#{PlivoMpcGen::VERSION})", 'parses' => parses, 'calls' => calls)
