@@ -9,7 +9,8 @@
 //!
 //! - an unknown path is 404 and a known path with another method is 405, with Plivo's error body;
 //! - Basic auth is required, with the user equal to the path's `auth_id`, else 401;
-//! - query parameters are checked against their schemas, else 400 naming the parameter;
+//! - query parameters are checked against their schemas, and unknown ones refused, else 400
+//!   naming the parameter;
 //! - the `documented` example is the default answer; `Prefer: code=404` or
 //!   `Prefer: example=NAME` (Prism's convention) picks another, and an unknown name is a 400
 //!   listing the names there are.
@@ -117,6 +118,22 @@ impl SpecMock {
 
     fn check_query(&self, op: &Operation, request: &Request) -> Result<(), String> {
         let pairs: Vec<(String, String)> = request.url.query_pairs().into_owned().collect();
+        // Stricter than Plivo may be (its docs do not say what it does with unknown
+        // parameters): a mock that ignored a misspelt `limt` would hide the client's bug.
+        if let Some((unknown, _)) = pairs
+            .iter()
+            .find(|(name, _)| !op.query_parameters.iter().any(|p| p.name == *name))
+        {
+            let known: Vec<&str> = op
+                .query_parameters
+                .iter()
+                .map(|p| p.name.as_str())
+                .collect();
+            return Err(format!(
+                "{unknown:?} is not a query parameter of this call (it takes {})",
+                known.join(", ")
+            ));
+        }
         for parameter in &op.query_parameters {
             let given: Vec<&String> = pairs
                 .iter()
@@ -281,10 +298,22 @@ fn check_basic_auth(request: &Request, auth_id: Option<&str>) -> Result<(), &'st
 /// A query value read as its schema's type: `"20"` is the integer 20 for `type: integer`.
 fn typed_query_value(schema: &Value, text: &str) -> Result<Value, &'static str> {
     match schema.get("type").and_then(Value::as_str) {
-        Some("integer") => text
-            .parse::<i64>()
-            .map(Value::from)
-            .map_err(|_| "an integer"),
+        Some("integer") => {
+            let digits = text.strip_prefix('-').unwrap_or(text);
+            if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+                return Err("an integer");
+            }
+            // The spec sets no upper bound on `offset`; an integer past 64 bits is still an
+            // integer, compared with the bounds as a float.
+            Ok(text
+                .parse::<i64>()
+                .map(Value::from)
+                .or_else(|_| text.parse::<u64>().map(Value::from))
+                .unwrap_or_else(|_| {
+                    let approx = text.parse::<f64>().expect("digits parse as a float");
+                    Value::Number(serde_json::Number::from_f64(approx).expect("finite"))
+                }))
+        }
         Some("number") => text
             .parse::<f64>()
             .ok()
