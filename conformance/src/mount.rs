@@ -124,31 +124,13 @@ pub fn expected_segments(
     PathTemplate::parse(template)?.fill(value_of)
 }
 
-/// Characters that must be escaped inside one path segment (RFC 3986 `segment`): controls,
-/// space, and `"#%/<>?[\]^`{|}`. Everything else (including `:@!$&'()*+,;=`) may stay.
-const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
-    .add(b' ')
-    .add(b'"')
-    .add(b'#')
-    .add(b'%')
-    .add(b'/')
-    .add(b'<')
-    .add(b'>')
-    .add(b'?')
-    .add(b'[')
-    .add(b'\\')
-    .add(b']')
-    .add(b'^')
-    .add(b'`')
-    .add(b'{')
-    .add(b'|')
-    .add(b'}');
-
 /// A request path from decoded segments, each percent-encoded on its own.
+/// The encoding is the client's own ([`plivo_mpc::encode_path_segment`]): one definition of a
+/// segment for the client, the mock's examples and the tests that build URLs by hand.
 pub fn encode_segments(segments: &[String]) -> String {
     segments
         .iter()
-        .map(|s| percent_encoding::utf8_percent_encode(s, SEGMENT).to_string())
+        .map(|s| plivo_mpc::encode_path_segment(s))
         .collect::<Vec<_>>()
         .join("/")
 }

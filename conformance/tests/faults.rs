@@ -16,13 +16,7 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 const LIMIT: u64 = 64 * 1024;
 
 fn documented() -> Value {
-    let doc = support::spec();
-    plivo_mpc_conformance::response_examples(&doc)
-        .unwrap()
-        .into_iter()
-        .find(|e| e.name == "documented")
-        .unwrap()
-        .value
+    support::documented().value
 }
 
 fn client(base_url: &str) -> MpcClient {

@@ -32,13 +32,7 @@ struct PageServer {
 impl PageServer {
     fn new(total: usize, fault: Fault) -> Self {
         // Every participant is the spec's first documented participant with its own ids.
-        let doc = support::spec();
-        let documented = plivo_mpc_conformance::response_examples(&doc)
-            .unwrap()
-            .into_iter()
-            .find(|e| e.name == "documented")
-            .unwrap();
-        let template = documented.value["objects"][0].clone();
+        let template = support::documented().value["objects"][0].clone();
         let participants = (0..total)
             .map(|i| {
                 let mut p = template.clone();

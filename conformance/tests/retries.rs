@@ -41,14 +41,10 @@ async fn server(first: ResponseTemplate, times: u64) -> MockServer {
         .with_priority(1)
         .mount(&server)
         .await;
-    let doc = support::spec();
-    let documented = plivo_mpc_conformance::response_examples(&doc)
-        .unwrap()
-        .into_iter()
-        .find(|e| e.name == "documented")
-        .unwrap();
     Mock::given(any())
-        .respond_with(plivo_mpc_conformance::mount::example_response(&documented))
+        .respond_with(plivo_mpc_conformance::mount::example_response(
+            &support::documented(),
+        ))
         .mount(&server)
         .await;
     server

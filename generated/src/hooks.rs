@@ -94,7 +94,7 @@ pub(crate) struct BodyTooLarge {
 /// Stands in for an MPC name or uuid that progenitor 0.15.1 cannot encode (one containing `\`):
 /// its `encode_path` leaves `\` as it is, and the URL parser then reads it as `/`, splitting the
 /// segment. The generated code builds the URL around this placeholder (letters and digits, which
-/// nothing changes), and [`ClientHooks::pre`] puts the value in, encoded by [`encode_segment`].
+/// nothing changes), and [`ClientHooks::pre`] puts the value in, encoded by [`encode_path_segment`].
 pub(crate) const PATH_PLACEHOLDER: &str = "plivompcpathvalue0placeholder";
 
 /// Characters escaped in one path segment (RFC 3986 `segment`, and `\`, which URL parsers
@@ -117,7 +117,9 @@ const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
     .add(b'|')
     .add(b'}');
 
-pub(crate) fn encode_segment(value: &str) -> String {
+/// `value` percent-encoded as one path segment: every character that could end the segment,
+/// start a query or fragment, or be read as a separator is escaped.
+pub fn encode_path_segment(value: &str) -> String {
     percent_encoding::utf8_percent_encode(value, SEGMENT).to_string()
 }
 
@@ -149,7 +151,7 @@ impl ClientHooks<ClientState> for Client {
                     "internal: the path placeholder is missing from the URL".to_owned(),
                 ));
             }
-            let path = path.replacen(PATH_PLACEHOLDER, &encode_segment(&value), 1);
+            let path = path.replacen(PATH_PLACEHOLDER, &encode_path_segment(&value), 1);
             request.url_mut().set_path(&path);
         }
         Ok(())

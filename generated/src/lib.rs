@@ -55,6 +55,6 @@ pub use client::{
 pub use credentials::{Credentials, CredentialsError, Part, AUTH_ID_VAR, AUTH_TOKEN_VAR};
 pub use error::{ErrorKind, MpcError};
 pub use generated::{types, ResponseValue};
-pub use hooks::{ClientState, RetryPolicy, DEFAULT_MAX_BODY_BYTES};
+pub use hooks::{encode_path_segment, ClientState, RetryPolicy, DEFAULT_MAX_BODY_BYTES};
 pub use request::{ListParticipants, MAX_LIMIT};
 pub use timestamp::{Timestamp, TimestampError};

@@ -6,7 +6,7 @@ use plivo_mpc::types::ParticipantList;
 use plivo_mpc::{Credentials, ErrorKind, MpcClient, MpcError, ResponseValue, RetryPolicy};
 use plivo_mpc_conformance::catalogue::Operation;
 use plivo_mpc_conformance::mount::{self, BasicAuth};
-use plivo_mpc_conformance::{default_spec_path, SpecDocument};
+use plivo_mpc_conformance::{default_spec_path, ResponseExample, SpecDocument};
 use serde_json::Value;
 use wiremock::MockServer;
 
@@ -15,6 +15,15 @@ pub const TEST_TOKEN: &str = "conformance-t0ken-never-shown";
 
 pub fn spec() -> SpecDocument {
     SpecDocument::load(default_spec_path()).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// The spec's 200 example `documented`: Plivo's published response.
+pub fn documented() -> ResponseExample {
+    plivo_mpc_conformance::response_examples(&spec())
+        .unwrap_or_else(|e| panic!("{e}"))
+        .into_iter()
+        .find(|e| e.status == 200 && e.name == "documented")
+        .expect("the spec has a 200 example named documented")
 }
 
 pub fn operations(doc: &SpecDocument) -> Vec<Operation> {
