@@ -1,0 +1,57 @@
+// Load harness for Plivo's Node SDK (`plivo` on npm), run by conformance/bench/run.py with
+// NODE_PATH pointing at the polyglot node_modules.
+//
+//   node node_load.js URL CONCURRENCY SECONDS WARMUP
+//
+// The SDK builds an axios instance per call with the API host hard-coded for voice calls (MPC
+// included), so axios.create is wrapped before the SDK is loaded and each instance rewrites the
+// host to URL (the recipe in the toolchain notes). CONCURRENCY async loops share one client and
+// call listParticipants back to back; one JSON line out, the same shape as bench-load's.
+'use strict';
+
+const [url, concArg, secondsArg, warmupArg] = process.argv.slice(2);
+const base = url.replace(/\/$/, '');
+const axios = require('axios');
+const create = axios.create.bind(axios);
+axios.create = (cfg) => {
+  const instance = create(cfg);
+  instance.interceptors.request.use((c) => {
+    c.url = c.url.replace(/^https:\/\/[^/]+/, base);
+    return c;
+  });
+  return instance;
+};
+const plivo = require('plivo');
+
+async function main() {
+  const conc = Number(concArg);
+  const client = new plivo.Client('MANWVLYTK4ZWU1YTY4QA', 'bench-token');
+  const now = () => Number(process.hrtime.bigint()) / 1e3; // microseconds
+  const warm = now() + Number(warmupArg) * 1e6;
+  const stop = warm + Number(secondsArg) * 1e6;
+  const lat = [];
+  let errors = 0;
+  async function loop() {
+    for (;;) {
+      const t = now();
+      if (t >= stop) return;
+      try {
+        const r = await client.multiPartyCalls.listParticipants({ friendlyName: 'test_mpc_1' });
+        if (!r.objects) throw new Error('no objects');
+      } catch (e) {
+        if (errors === 0) console.error(`node_load: ${e}`);
+        errors += 1;
+        continue;
+      }
+      if (t >= warm) lat.push(Math.round(now() - t));
+    }
+  }
+  await Promise.all(Array.from({ length: conc }, loop));
+  const elapsed = (now() - warm) / 1e6;
+  lat.sort((a, b) => a - b);
+  const pct = (p) => (lat.length ? lat[Math.min(Math.max(Math.ceil(lat.length * p), 1), lat.length) - 1] : 0);
+  console.log(JSON.stringify({ client: 'node-sdk', concurrency: conc, requests: lat.length, errors,
+    seconds: elapsed, rps: lat.length / elapsed, p50_us: pct(0.5), p99_us: pct(0.99) }));
+}
+
+main().catch((e) => { console.error(e); process.exit(1); });
