@@ -53,6 +53,7 @@ LABELS = {
     "wrk": "wrk (server ceiling)",
     "floor": "**floor**: bare reqwest + serde_json into a hand-written struct",
     "generated": "**plivo-mpc** (`MpcClient`, retries off)",
+    "generated-fix": "plivo-mpc with `proposed-client-fix.patch`",
     "openapi-rust": "openapi-generator `rust` (reqwest, async)",
     "python-gen": "openapi-generator `python` (urllib3, pydantic)",
     "python-sdk": "Plivo Python SDK",
@@ -60,6 +61,7 @@ LABELS = {
 }
 
 SKIPPED: list[str] = []
+FIX_ACTIVE = False
 LOG: list[str] = []
 
 
@@ -200,8 +202,73 @@ def build_openapi_rust(profile: str) -> tuple[Path | None, str]:
     return target / profile / "openapi-rust-load", note
 
 
+# --------------------------------------------------------------------------- the proposed fix
+FIX_PATCH = HERE / "proposed-client-fix.patch"
+FIX_TREE = WORK / "fix-tree"
+FIX_BINS = WORK / "fix-bins"
+
+
+def prepare_fix(quick: bool) -> bool:
+    """Copies the working tree to target/bench/fix-tree, applies proposed-client-fix.patch there
+    and builds its bench-load into target/bench/fix-bins (sharing target/ for dependencies; the
+    main harness is built after it). Returns whether the fixed client can be measured."""
+    if not FIX_PATCH.exists():
+        return False
+    if quick:
+        skip("proposed client fix", "quick mode")
+        return False
+    if FIX_TREE.exists():
+        shutil.rmtree(FIX_TREE)
+    FIX_TREE.mkdir(parents=True)
+    files = run(["git", "ls-files", "-z"]).stdout.split("\0")
+    for f in filter(None, files):
+        src = ROOT / f
+        if src.is_file():
+            dst = FIX_TREE / f
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, dst)
+    if run(["git", "apply", "--check", FIX_PATCH], cwd=FIX_TREE, check=False).returncode != 0:
+        reverse = run(["git", "apply", "-R", "--check", FIX_PATCH], cwd=FIX_TREE, check=False)
+        skip("proposed client fix", "already applied to generated/" if reverse.returncode == 0
+             else "the patch no longer applies to generated/")
+        return False
+    run(["git", "apply", FIX_PATCH], cwd=FIX_TREE)
+    env = {"CARGO_TARGET_DIR": str(ROOT / "target")}
+    run(["cargo", "build", "-q", "--release", "-p", "plivo-mpc-bench", "--bins"], cwd=FIX_TREE,
+        env=env)
+    FIX_BINS.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(ROOT / "target" / "release" / "bench-load", FIX_BINS / "bench-load")
+    say("proposed client fix: built (target/bench/fix-bins)")
+    return True
+
+
+def decode_fix() -> dict:
+    """The decode benchmark's `generated` rows with the patch applied."""
+    env = {"CARGO_TARGET_DIR": str(ROOT / "target")}
+    crit = ROOT / "target" / "criterion"
+    for d in crit.glob("decode_*"):
+        shutil.rmtree(d)
+    run(["cargo", "bench", "-q", "-p", "plivo-mpc", "--bench", "decode", "--",
+         "--warm-up-time", "1", "--measurement-time", "3", "--noplot", "/generated$"],
+        cwd=FIX_TREE, env=env)
+    return read_criterion(crit)
+
+
+def read_criterion(crit: Path) -> dict:
+    rows: dict[str, dict[str, dict]] = {}
+    for est in sorted(crit.glob("decode_*/*/new/estimates.json")):
+        page = est.parts[-4].removeprefix("decode_")
+        data = json.loads(est.read_text())
+        rows.setdefault(page, {})[est.parts[-3]] = {
+            "median_ns": data["median"]["point_estimate"],
+            "lo_ns": data["median"]["confidence_interval"]["lower_bound"],
+            "hi_ns": data["median"]["confidence_interval"]["upper_bound"],
+        }
+    return rows
+
+
 # --------------------------------------------------------------------------- sections
-def section_decode(quick: bool) -> dict:
+def section_decode(quick: bool, fixed: dict | None = None) -> dict:
     if quick:
         # The bench target in the test profile: criterion runs every benchmark once.
         t = timed(["cargo", "test", "-q", "-p", "plivo-mpc", "--bench", "decode"], timeout=900)
@@ -212,16 +279,10 @@ def section_decode(quick: bool) -> dict:
         shutil.rmtree(d)
     t = timed(["cargo", "bench", "-q", "-p", "plivo-mpc", "--bench", "decode", "--",
                "--warm-up-time", "1", "--measurement-time", "3", "--noplot"], timeout=900)
-    rows: dict[str, dict[str, float]] = {}
-    for est in sorted(crit.glob("decode_*/*/new/estimates.json")):
-        page = est.parts[-4].removeprefix("decode_")
-        row = est.parts[-3]
-        data = json.loads(est.read_text())
-        rows.setdefault(page, {})[row] = {
-            "median_ns": data["median"]["point_estimate"],
-            "lo_ns": data["median"]["confidence_interval"]["lower_bound"],
-            "hi_ns": data["median"]["confidence_interval"]["upper_bound"],
-        }
+    rows = read_criterion(crit)
+    for page, fix_rows in (fixed or {}).items():
+        if "generated" in fix_rows:
+            rows.setdefault(page, {})["generated_fix"] = fix_rows["generated"]
     say(f"decode: {sum(len(r) for r in rows.values())} rows in {t:.0f} s")
     return {"quick": False, "pages": rows, "seconds": t}
 
@@ -235,6 +296,10 @@ def e2e_clients(bins: Path, quick: bool, py_ok: bool, node_ok: bool, profile: st
                                      "--concurrency", c, "--seconds", s, "--warmup", w]
     clients.append(("floor", rust("floor"), None))
     clients.append(("generated", rust("generated"), None))
+    if (FIX_BINS / "bench-load").exists() and not quick and FIX_ACTIVE:
+        clients.append(("generated-fix", lambda url, c, s, w: [
+            FIX_BINS / "bench-load", "--client", "generated", "--url", url, "--concurrency", c,
+            "--seconds", s, "--warmup", w], None))
     if quick:
         skip("openapi-generator rust client (e2e)",
              "quick mode (its build takes a minute; the full run builds it)")
@@ -247,7 +312,10 @@ def e2e_clients(bins: Path, quick: bool, py_ok: bool, node_ok: bool, profile: st
             clients.append(("openapi-rust", lambda url, c, s, w: [exe, url, c, s, w], None))
         except Exception as e:  # noqa: BLE001
             skip("openapi-generator rust client (e2e)", f"generate/build failed: {str(e)[:300]}")
-    if py_ok and OPENAPI_CLI.exists():
+    if quick:
+        skip("openapi-generator python client (e2e)",
+             "quick mode (generating it starts a JVM; the full run generates it)")
+    elif py_ok and OPENAPI_CLI.exists():
         gen = WORK / "openapi-python"
         try:
             openapi_generate("python", gen, "--additional-properties=packageName=plivo_mpc_gen")
@@ -358,7 +426,9 @@ def section_codegen(quick: bool, py_ok: bool) -> dict:
     out["xtask_binary_s"] = min(times)
     if run(["git", "status", "--porcelain", "--", "generated/src/generated.rs"]).stdout.strip():
         say("note: generated/src/generated.rs differs from the commit after generate")
-    if py_ok and OPENAPI_CLI.exists():
+    if quick:
+        skip("openapi-generator rust generation time", "quick mode (it starts a JVM)")
+    elif py_ok and OPENAPI_CLI.exists():
         times = [openapi_generate("rust", WORK / "codegen-openapi-rust")
                  for _ in range(1 if quick else 2)]
         out["openapi_rust_s"] = min(times)
@@ -466,7 +536,8 @@ def render(args, started_load: str, t_total: float, mach: dict, vers, decode, e2
         L.append("")
         L.append("| page | decoder | median | ratio to floor |")
         L.append("|---|---|---:|---:|")
-        order = ["floor", "generated", "value", "ignored_any", "diag_timestamp", "diag_patterns"]
+        order = ["floor", "generated", "generated_fix", "value", "ignored_any", "diag_timestamp",
+                 "diag_patterns"]
         for page, rows in decode["pages"].items():
             floor = rows.get("floor", {}).get("median_ns")
             for name in order + sorted(set(rows) - set(order)):
@@ -475,11 +546,14 @@ def render(args, started_load: str, t_total: float, mach: dict, vers, decode, e2
                 ns = rows[name]["median_ns"]
                 ratio = f"{ns / floor:.2f}x" if floor else "?"
                 label = {"generated": "**plivo-mpc generated types**",
+                         "generated_fix": "generated types with `proposed-client-fix.patch`",
                          "floor": "**floor**"}.get(name, f"`{name}`")
                 L.append(f"| {page} | {label} | {ns / 1000:.2f} us | {ratio} |")
-                if name == "generated" and floor:
+                if name in ("generated", "generated_fix") and floor:
+                    note = " (with the proposed fix)" if name == "generated_fix" else ""
                     targets.append((f"decode {page}: generated at most {MAX_FLOOR_RATIO}x the "
-                                    "floor", f"{ns / floor:.2f}x", ns / floor <= MAX_FLOOR_RATIO))
+                                    f"floor{note}", f"{ns / floor:.2f}x",
+                                    ns / floor <= MAX_FLOOR_RATIO))
         L.append("")
     elif decode:
         L.append("## Decode")
@@ -517,11 +591,13 @@ def render(args, started_load: str, t_total: float, mach: dict, vers, decode, e2
                 L.append(f"| {LABELS[name]} | {fmt_rps(r['rps'])} | {r['p50_us']} us | "
                          f"{r['p99_us']} us | {rr} | {pr} | {r.get('errors', 0)} | {rounds} |")
             L.append("")
-        L.append("### Targets against the peers (req/s of plivo-mpc over the peer's)")
+        L.append("### Targets against the peers (req/s of plivo-mpc over the peer's; for the "
+                 "fixed client's row, below 1 means the fix is faster)")
         L.append("")
         L.append("| peer | concurrency 1 | concurrency 16 |")
         L.append("|---|---:|---:|")
-        for name in ("floor", "openapi-rust", "python-gen", "python-sdk", "node-sdk"):
+        for name in ("floor", "generated-fix", "openapi-rust", "python-gen", "python-sdk",
+                     "node-sdk"):
             cells = []
             for conc in (1, 16):
                 g, p = res.get(("generated", conc)), res.get((name, conc))
@@ -539,12 +615,21 @@ def render(args, started_load: str, t_total: float, mach: dict, vers, decode, e2
             L.append(f"| {LABELS[name]} | {cells[0]} | {cells[1]} |")
         L.append("")
         for conc in (1, 16):
-            g, f = res.get(("generated", conc)), res.get(("floor", conc))
-            if g and f:
-                ratio = f["rps"] / g["rps"]
-                targets.append((f"per request at concurrency {conc}: generated at most "
-                                f"{MAX_FLOOR_RATIO}x the floor's time", f"{ratio:.2f}x",
-                                ratio <= MAX_FLOOR_RATIO))
+            for name, note in (("generated", ""), ("generated-fix", " (with the proposed fix)")):
+                g, f = res.get((name, conc)), res.get(("floor", conc))
+                if g and f:
+                    ratio = f["rps"] / g["rps"]
+                    targets.append((f"per request at concurrency {conc}: generated at most "
+                                    f"{MAX_FLOOR_RATIO}x the floor's time{note}",
+                                    f"{ratio:.2f}x", ratio <= MAX_FLOOR_RATIO))
+            for peer in ("python-sdk", "node-sdk"):
+                g, p = res.get(("generated-fix", conc)), res.get((peer, conc))
+                want = SDK_TARGETS.get((peer, conc))
+                if g and p and want:
+                    ratio = g["rps"] / p["rps"]
+                    targets.append((f"{peer} at concurrency {conc}: at least {want:.0f}x its "
+                                    "req/s (with the proposed fix)", f"{ratio:.1f}x",
+                                    ratio >= want))
         L.append("Server ceiling: " + "; ".join(
             f"concurrency {c}: raw socket {fmt_rps(res[('raw', c)]['rps'])} req/s"
             + (f", wrk {fmt_rps(res[('wrk', c)]['rps'])} req/s" if ("wrk", c) in res else "")
@@ -631,6 +716,16 @@ def main() -> int:
     load = version_of(["uptime"])
     WORK.mkdir(parents=True, exist_ok=True)
     profile = "debug" if args.quick else "release"
+    global FIX_ACTIVE
+    fixed_decode = None
+    if only & {"decode", "e2e"}:
+        try:
+            FIX_ACTIVE = prepare_fix(args.quick)
+            if FIX_ACTIVE and "decode" in only:
+                fixed_decode = decode_fix()
+        except Exception as e:  # noqa: BLE001
+            skip("proposed client fix", f"build failed: {str(e)[:300]}")
+            FIX_ACTIVE = False
     say(f"building the harness ({profile})")
     build = ["cargo", "build", "-q", "-p", "plivo-mpc-bench", "--bins"]
     if not args.quick:
@@ -640,7 +735,7 @@ def main() -> int:
     py_ok = node_ok = False
     if only & {"e2e", "codegen"}:
         py_ok, node_ok = polyglot_envs()
-    decode = section_decode(args.quick) if "decode" in only else None
+    decode = section_decode(args.quick, fixed_decode) if "decode" in only else None
     e2e = section_e2e(bins, args.quick, py_ok, node_ok, profile) if "e2e" in only else None
     paging = section_paging(bins, args.quick) if "paging" in only else None
     codegen = section_codegen(args.quick, py_ok) if "codegen" in only else None
