@@ -227,12 +227,19 @@ def prepare_fix(quick: bool) -> bool:
             dst = FIX_TREE / f
             dst.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(src, dst)
-    if run(["git", "apply", "--check", FIX_PATCH], cwd=FIX_TREE, check=False).returncode != 0:
-        reverse = run(["git", "apply", "-R", "--check", FIX_PATCH], cwd=FIX_TREE, check=False)
+    # The copy sits inside this repository's work tree; without a ceiling, git apply would
+    # take paths relative to the repository's top and silently patch nothing.
+    alone = {"GIT_CEILING_DIRECTORIES": str(WORK)}
+    if run(["git", "apply", "--check", FIX_PATCH], cwd=FIX_TREE, env=alone,
+           check=False).returncode != 0:
+        reverse = run(["git", "apply", "-R", "--check", FIX_PATCH], cwd=FIX_TREE, env=alone,
+                      check=False)
         skip("proposed client fix", "already applied to generated/" if reverse.returncode == 0
              else "the patch no longer applies to generated/")
         return False
-    run(["git", "apply", FIX_PATCH], cwd=FIX_TREE)
+    run(["git", "apply", FIX_PATCH], cwd=FIX_TREE, env=alone)
+    if "parse_fixed_width" not in (FIX_TREE / "generated/src/timestamp.rs").read_text():
+        raise RuntimeError("the patch did not change generated/src/timestamp.rs")
     env = {"CARGO_TARGET_DIR": str(ROOT / "target")}
     run(["cargo", "build", "-q", "--release", "-p", "plivo-mpc-bench", "--bins"], cwd=FIX_TREE,
         env=env)
