@@ -744,10 +744,33 @@ def regressions(old: str, new: str) -> list[str]:
 
 
 # ------------------------------------------------------------------------------------ main
+def prefetch() -> int:
+    """Everything the rows download, and nothing they check: the venv, the npm packages, the Go
+    modules and Maven artifacts of the generated clients and of the Java SDK harness."""
+    WORK.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+    try:
+        py_env()
+        node_env()
+        go_generate(Row("go-gen", "Go", "prefetch"))
+        sh("go-gen", "prefetch", ["go", "mod", "download"], cwd=GEN / "go")
+        java_generate(Row("java-gen", "Java", "prefetch"))
+        for pom in (GEN / "java" / "pom.xml", HERE / "java-sdk" / "pom.xml"):
+            sh("java", "prefetch", ["mvn", "-B", "-q", "-f", str(pom), "dependency:resolve"])
+    except StepError as e:
+        print(f"polyglot prefetch: {e} (the run itself will try again)")
+        return 1
+    print(f"polyglot prefetch: done in {time.monotonic() - started:.0f} s")
+    return 0
+
+
 def main() -> int:
     global SPEC, CFG, CONFIG_PATH
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--mock-url", required=True, help="the mock (cargo xtask polyglot starts it)")
+    ap.add_argument("--mock-url", help="the mock (cargo xtask polyglot starts it)")
+    ap.add_argument("--prefetch", action="store_true",
+                    help="only install and download what the rows need (no mock; .ci/prefetch "
+                         "runs this while the Rust build keeps the cores busy)")
     ap.add_argument("--spec", default=str(ROOT / "openapi" / "plivo-mpc.yaml"))
     ap.add_argument("--only", help="comma-separated row ids (rust always runs)")
     ap.add_argument("--no-write", action="store_true", help="print the matrix, do not write it")
@@ -755,6 +778,10 @@ def main() -> int:
                     help="exit 1 when a cell that passes in the committed MATRIX.md fails now")
     args = ap.parse_args()
     SPEC = Path(args.spec).resolve()
+    if args.prefetch:
+        return prefetch()
+    if not args.mock_url:
+        ap.error("--mock-url is required (cargo xtask polyglot starts the mock and passes it)")
     started = time.monotonic()
     WORK.mkdir(parents=True, exist_ok=True)
     if LOGS.exists():
