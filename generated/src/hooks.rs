@@ -166,10 +166,23 @@ impl ClientHooks<ClientState> for Client {
         let limit = self.inner().max_body_bytes;
         let started = Instant::now();
         let mut attempt = 1;
+        let mut request = Some(request);
         loop {
             // A GET has no body, so it can always be cloned; anything that cannot is sent once.
-            let Some(this_try) = request.try_clone() else {
-                return self.client().execute(request).await;
+            // The last attempt the policy allows sends the request itself, uncloned.
+            let Some(original) = request.as_ref() else {
+                unreachable!("the last attempt returns")
+            };
+            let this_try = if attempt >= policy.max_attempts {
+                request.take().expect("present until the last attempt")
+            } else {
+                match original.try_clone() {
+                    Some(copy) => copy,
+                    None => {
+                        let original = request.take().expect("present");
+                        return self.client().execute(original).await;
+                    }
+                }
             };
             let outcome = match self.client().execute(this_try).await {
                 Ok(response) => {
@@ -255,21 +268,41 @@ async fn read_bounded(
         .get(CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
+    // A body that arrives in one chunk (a page usually does) is kept as it came, uncopied.
+    let mut first: Option<bytes::Bytes> = None;
     let mut body = Vec::new();
+    let mut read = 0u64;
     let mut too_large = announced.is_some_and(|n| n > limit);
     while !too_large {
         let Some(chunk) = response.chunk().await? else {
             break;
         };
-        if (body.len() + chunk.len()) as u64 > limit {
+        read += chunk.len() as u64;
+        if read > limit {
             too_large = true;
+        } else if let Some(earlier) = first.take() {
+            body.extend_from_slice(&earlier);
+            body.extend_from_slice(&chunk);
+        } else if body.is_empty() {
+            first = Some(chunk);
         } else {
             body.extend_from_slice(&chunk);
         }
     }
-    let mut rebuilt = http::Response::new(if too_large { Vec::new() } else { body });
-    *rebuilt.status_mut() = response.status();
-    *rebuilt.version_mut() = response.version();
+    let body = match (too_large, first) {
+        (true, _) => bytes::Bytes::new(),
+        (false, Some(only)) => only,
+        (false, None) => bytes::Bytes::from(body),
+    };
+    // Built with the response's own URL: `reqwest::Response::from` would otherwise parse a
+    // placeholder URL (with IDNA processing) for every response.
+    use reqwest::ResponseBuilderExt as _;
+    let mut rebuilt = http::Response::builder()
+        .status(response.status())
+        .version(response.version())
+        .url(response.url().clone())
+        .body(body)
+        .expect("status and version come from a valid response");
     *rebuilt.headers_mut() = std::mem::take(response.headers_mut());
     if too_large {
         rebuilt
