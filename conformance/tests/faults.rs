@@ -40,7 +40,7 @@ async fn outcome_of(response: ResponseTemplate) -> (support::Outcome, String) {
         .list_participants_by_name("test_mpc_1")
         .send()
         .await;
-    let rendered = render(&outcome);
+    let rendered = support::render(&outcome);
     (outcome, rendered)
 }
 
@@ -66,28 +66,8 @@ async fn outcome_of_raw(raw: Vec<u8>) -> (support::Outcome, String) {
         .send()
         .await;
     server.abort();
-    let rendered = render(&outcome);
+    let rendered = support::render(&outcome);
     (outcome, rendered)
-}
-
-fn render(outcome: &support::Outcome) -> String {
-    match outcome {
-        Ok(value) => format!(
-            "Ok, status {}, {} participants",
-            value.status(),
-            value.objects.len()
-        ),
-        Err(error) => {
-            let status = error
-                .status()
-                .map_or_else(|| "none".to_owned(), |s| s.to_string());
-            let kind = match error.kind() {
-                ErrorKind::Api(body) => format!("Api({body:?})"),
-                other => format!("{other:?}"),
-            };
-            format!("Err, status {status}, {kind}\n{error}")
-        }
-    }
 }
 
 fn json_bytes(value: &Value) -> Vec<u8> {

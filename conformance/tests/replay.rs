@@ -48,7 +48,7 @@ async fn every_documented_response_replays_to_its_snapshot() {
                 .api_error()
                 .map(|body| serde_json::to_value(body).expect("serializes")),
         };
-        let rendered = support::render(outcome);
+        let rendered = support::render(&outcome);
         assert!(
             !rendered.contains(support::TEST_TOKEN),
             "{context}: token in output"

@@ -106,9 +106,9 @@ pub async fn call(client: &MpcClient, op: &Operation, mpc: &str, query: Query<'_
 
 /// What a call produced, as a person reviews it in a snapshot: the status and the typed value
 /// or the typed error.
-pub fn render(outcome: Outcome) -> String {
+pub fn render(outcome: &Outcome) -> String {
     match outcome {
-        Ok(value) => format!("Ok, status {}\n{:#?}", value.status(), value.into_inner()),
+        Ok(value) => format!("Ok, status {}\n{:#?}", value.status(), &**value),
         Err(error) => {
             let status = error
                 .status()
