@@ -24,60 +24,15 @@ use serde_json::{json, Value};
 mod floor;
 
 /// The floor with one field type swapped for the generated one.
-#[allow(dead_code)]
 mod diag {
-    use serde::Deserialize;
+    use super::floor::FloorParticipant;
+    use plivo_mpc::types::{ParticipantBilledAmount, ParticipantMemberId};
 
-    #[derive(Deserialize)]
-    pub struct List<P> {
-        pub api_id: String,
-        pub meta: super::floor::FloorMeta,
-        pub objects: Vec<P>,
-    }
-
-    /// Timestamps as the crate's `Timestamp` (chrono parse, then format back to compare).
-    #[derive(Deserialize)]
-    pub struct WithTimestamp {
-        pub billed_amount: Option<String>,
-        pub billed_duration: Option<u64>,
-        pub call_uuid: String,
-        pub coach_mode: Option<bool>,
-        pub duration: Option<u64>,
-        pub end_mpc_on_exit: bool,
-        pub exit_cause: Option<String>,
-        pub exit_time: Option<plivo_mpc::Timestamp>,
-        pub hold: Option<bool>,
-        pub join_time: plivo_mpc::Timestamp,
-        pub member_address: Option<String>,
-        pub member_id: String,
-        pub mpc_uuid: String,
-        pub mute: Option<bool>,
-        pub resource_uri: String,
-        pub role: String,
-        pub start_mpc_on_enter: bool,
-    }
+    /// Timestamps as the crate's `Timestamp`.
+    pub type WithTimestamp = FloorParticipant<plivo_mpc::Timestamp>;
 
     /// `member_id` and `billed_amount` as the generated pattern-checked newtypes (regress).
-    #[derive(Deserialize)]
-    pub struct WithPatterns {
-        pub billed_amount: Option<plivo_mpc::types::ParticipantBilledAmount>,
-        pub billed_duration: Option<u64>,
-        pub call_uuid: String,
-        pub coach_mode: Option<bool>,
-        pub duration: Option<u64>,
-        pub end_mpc_on_exit: bool,
-        pub exit_cause: Option<String>,
-        pub exit_time: Option<String>,
-        pub hold: Option<bool>,
-        pub join_time: String,
-        pub member_address: Option<String>,
-        pub member_id: plivo_mpc::types::ParticipantMemberId,
-        pub mpc_uuid: String,
-        pub mute: Option<bool>,
-        pub resource_uri: String,
-        pub role: String,
-        pub start_mpc_on_enter: bool,
-    }
+    pub type WithPatterns = FloorParticipant<String, ParticipantMemberId, ParticipantBilledAmount>;
 }
 
 fn documented() -> Value {
@@ -147,8 +102,8 @@ fn decode(c: &mut Criterion) {
         row!("floor", floor::FloorList);
         row!("value", Value);
         row!("ignored_any", serde::de::IgnoredAny);
-        row!("diag_timestamp", diag::List<diag::WithTimestamp>);
-        row!("diag_patterns", diag::List<diag::WithPatterns>);
+        row!("diag_timestamp", floor::FloorList<diag::WithTimestamp>);
+        row!("diag_patterns", floor::FloorList<diag::WithPatterns>);
         group.finish();
     }
 }

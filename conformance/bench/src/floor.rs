@@ -4,11 +4,13 @@
 
 use serde::Deserialize;
 
+/// Generic in its participant type only so that the decode benchmark's diagnostic rows can swap
+/// in the generated field types; the floor itself is `FloorList` with the defaults.
 #[derive(Debug, Deserialize)]
-pub struct FloorList {
+pub struct FloorList<P = FloorParticipant> {
     pub api_id: String,
     pub meta: FloorMeta,
-    pub objects: Vec<FloorParticipant>,
+    pub objects: Vec<P>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -21,20 +23,21 @@ pub struct FloorMeta {
     pub total_count: Option<u64>,
 }
 
+/// Plain strings by default; `Time`, `MemberId` and `Amount` exist for the diagnostic rows.
 #[derive(Debug, Deserialize)]
-pub struct FloorParticipant {
-    pub billed_amount: Option<String>,
+pub struct FloorParticipant<Time = String, MemberId = String, Amount = String> {
+    pub billed_amount: Option<Amount>,
     pub billed_duration: Option<u64>,
     pub call_uuid: String,
     pub coach_mode: Option<bool>,
     pub duration: Option<u64>,
     pub end_mpc_on_exit: bool,
     pub exit_cause: Option<String>,
-    pub exit_time: Option<String>,
+    pub exit_time: Option<Time>,
     pub hold: Option<bool>,
-    pub join_time: String,
+    pub join_time: Time,
     pub member_address: Option<String>,
-    pub member_id: String,
+    pub member_id: MemberId,
     pub mpc_uuid: String,
     pub mute: Option<bool>,
     pub resource_uri: String,
