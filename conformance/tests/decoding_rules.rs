@@ -113,28 +113,64 @@ fn every_example_instance_decodes_as_its_type() {
     }
 }
 
+/// One property of an object component, with a real instance of that component to vary.
+struct Field {
+    component: String,
+    name: String,
+    property: Value,
+    required: bool,
+    instance: Value,
+}
+
+impl Field {
+    /// The instance with this field replaced (`Some`) or removed (`None`), decoded.
+    fn decode_with(&self, value: Option<Value>) -> Result<(), String> {
+        let mut instance = self.instance.clone();
+        match value {
+            Some(v) => instance[self.name.as_str()] = v,
+            None => {
+                instance.as_object_mut().unwrap().remove(&self.name);
+            }
+        }
+        decode_as(&self.component, instance)
+    }
+
+    fn label(&self) -> String {
+        format!("{}.{}", self.component, self.name)
+    }
+}
+
+/// Every property of every object component, each with the first example instance found.
+fn fields(doc: &SpecDocument) -> Vec<Field> {
+    let found = instances(doc);
+    let mut out = Vec::new();
+    for (component, schema) in object_components(doc) {
+        let required = support::required(&schema);
+        for (name, property) in schema["properties"].as_object().unwrap() {
+            out.push(Field {
+                component: component.clone(),
+                name: name.clone(),
+                property: property.clone(),
+                required: required.contains(name),
+                instance: found[&component][0].clone(),
+            });
+        }
+    }
+    out
+}
+
 #[test]
 fn a_missing_required_key_fails_and_a_missing_optional_key_does_not() {
-    let doc = support::spec();
-    let found = instances(&doc);
     let mut problems = Vec::new();
-    for (name, schema) in object_components(&doc) {
-        let required = support::required(&schema);
-        let base = found[&name][0].clone();
-        for field in schema["properties"].as_object().unwrap().keys() {
-            let mut value = base.clone();
-            value.as_object_mut().unwrap().remove(field);
-            let outcome = decode_as(&name, value);
-            match (required.contains(field), outcome) {
-                (true, Ok(())) => {
-                    problems.push(format!("{name}.{field}: required, but decodes without it"))
-                }
-                (true, Err(e)) if !e.contains(field.as_str()) => problems.push(format!(
-                    "{name}.{field}: the error does not name the field: {e}"
-                )),
-                (false, Err(e)) => problems.push(format!("{name}.{field}: optional, but: {e}")),
-                _ => {}
+    for field in fields(&support::spec()) {
+        let label = field.label();
+        match (field.required, field.decode_with(None)) {
+            (true, Ok(())) => problems.push(format!("{label}: required, but decodes without it")),
+            (true, Err(e)) if !e.contains(field.name.as_str()) => {
+                problems.push(format!("{label}: the error does not name the field: {e}"))
             }
+            (false, Err(e)) => problems.push(format!("{label}: optional, but: {e}")),
+            _ => {}
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
@@ -142,29 +178,15 @@ fn a_missing_required_key_fails_and_a_missing_optional_key_does_not() {
 
 #[test]
 fn null_is_accepted_exactly_where_the_spec_says_nullable() {
-    let doc = support::spec();
-    let found = instances(&doc);
     let mut problems = Vec::new();
-    for (name, schema) in object_components(&doc) {
-        let required = support::required(&schema);
-        let base = found[&name][0].clone();
-        for (field, prop) in schema["properties"].as_object().unwrap() {
-            // An optional field decodes null as absent (Option<T>); only required ones tell.
-            if !required.contains(field) {
-                continue;
-            }
-            let (nullable, _) = support::nullable_and_target(prop);
-            let mut value = base.clone();
-            value[field.as_str()] = Value::Null;
-            match (nullable, decode_as(&name, value)) {
-                (true, Err(e)) => {
-                    problems.push(format!("{name}.{field}: nullable, but null fails: {e}"))
-                }
-                (false, Ok(())) => {
-                    problems.push(format!("{name}.{field}: not nullable, but null decodes"))
-                }
-                _ => {}
-            }
+    // An optional field decodes null as absent (Option<T>); only required ones tell.
+    for field in fields(&support::spec()).into_iter().filter(|f| f.required) {
+        let label = field.label();
+        let (nullable, _) = support::nullable_and_target(&field.property);
+        match (nullable, field.decode_with(Some(Value::Null))) {
+            (true, Err(e)) => problems.push(format!("{label}: nullable, but null fails: {e}")),
+            (false, Ok(())) => problems.push(format!("{label}: not nullable, but null decodes")),
+            _ => {}
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
@@ -173,26 +195,21 @@ fn null_is_accepted_exactly_where_the_spec_says_nullable() {
 #[test]
 fn patterns_are_enforced_when_decoding() {
     let doc = support::spec();
-    let found = instances(&doc);
     let mut checked = 0;
-    for (name, schema) in object_components(&doc) {
-        let base = found[&name][0].clone();
-        for (field, prop) in schema["properties"].as_object().unwrap() {
-            let (_, target) = support::nullable_and_target(prop);
-            let target = match target.get("$ref").and_then(Value::as_str) {
-                Some(r) => doc.at(&r[1..]).unwrap().clone(),
-                None => target.clone(),
-            };
-            if target.get("pattern").is_none() {
-                continue;
-            }
-            let mut value = base.clone();
-            value[field.as_str()] = json!("not matching the pattern");
-            let err = decode_as(&name, value)
-                .expect_err(&format!("{name}.{field}: pattern not enforced"));
-            assert!(!err.is_empty());
-            checked += 1;
+    for field in fields(&doc) {
+        let (_, target) = support::nullable_and_target(&field.property);
+        let target = match target.get("$ref").and_then(Value::as_str) {
+            Some(r) => doc.at(&r[1..]).unwrap().clone(),
+            None => target.clone(),
+        };
+        if target.get("pattern").is_none() {
+            continue;
         }
+        let err = field
+            .decode_with(Some(json!("not matching the pattern")))
+            .expect_err(&format!("{}: pattern not enforced", field.label()));
+        assert!(!err.is_empty());
+        checked += 1;
     }
     assert!(
         checked >= 4,
@@ -206,17 +223,16 @@ fn patterns_are_enforced_when_decoding() {
 fn unknown_fields_and_new_enum_values_still_decode() {
     let doc = support::spec();
     let found = instances(&doc);
-    for (name, schema) in object_components(&doc) {
+    for (name, _) in object_components(&doc) {
         let mut value = found[&name][0].clone();
         value["a_field_plivo_adds_later"] = json!({"nested": [1, "two", null]});
         decode_as(&name, value).unwrap_or_else(|e| panic!("{name} with an unknown field: {e}"));
-        for (field, prop) in schema["properties"].as_object().unwrap() {
-            if prop.get("x-extensible-enum").is_some() {
-                let mut value = found[&name][0].clone();
-                value[field.as_str()] = json!("a value Plivo adds later");
-                decode_as(&name, value)
-                    .unwrap_or_else(|e| panic!("{name}.{field} with a new value: {e}"));
-            }
+    }
+    for field in fields(&doc) {
+        if field.property.get("x-extensible-enum").is_some() {
+            field
+                .decode_with(Some(json!("a value Plivo adds later")))
+                .unwrap_or_else(|e| panic!("{} with a new value: {e}", field.label()));
         }
     }
 }
