@@ -1,12 +1,11 @@
-//! The machinery of the conformance suite: read the OpenAPI document, list what it documents,
-//! and serve it on wiremock. The tests under `tests/` drive the generated client with it.
+//! The machinery of the conformance suite: serve the spec on wiremock, for the replay tests
+//! (strict mocks, one per expected call) and for `cargo xtask mock` (one router that answers
+//! like Plivo). What the spec says comes from `plivo-mpc-spec`, re-exported here for the tests.
 
-pub mod catalogue;
-pub mod document;
-pub mod json_schema;
 pub mod mock_server;
 pub mod mount;
-mod source_lines;
 
-pub use catalogue::{operations, response_examples, Operation, ResponseExample};
-pub use document::{default_spec_path, workspace_root, LoadError, SpecDocument};
+pub use plivo_mpc_spec::{
+    catalogue, document, json_schema, operations, response_examples, Operation, ResponseExample,
+};
+pub use plivo_mpc_spec::{default_spec_path, workspace_root, LoadError, SpecDocument};

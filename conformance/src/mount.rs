@@ -7,7 +7,7 @@ use serde_json::Value;
 use wiremock::matchers::{basic_auth, method};
 use wiremock::{Match, Mock, Request, ResponseTemplate};
 
-use crate::catalogue::{Operation, ResponseExample};
+use plivo_mpc_spec::catalogue::{Operation, ResponseExample};
 
 /// A path template (`/v1/Account/{auth_id}/MultiPartyCall/name_{mpc_name}/Participant/`) cut
 /// into segments, each a literal text or a `prefix{name}suffix` with one parameter. Both the
@@ -124,13 +124,20 @@ pub fn expected_segments(
     PathTemplate::parse(template)?.fill(value_of)
 }
 
+/// Everything but RFC 3986's unreserved characters: the most cautious encoding of a segment.
+/// The mock compares decoded segments, so it accepts any correct encoding (the client's own
+/// escapes less); this one is for the paths the harness builds itself.
+const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
 /// A request path from decoded segments, each percent-encoded on its own.
-/// The encoding is the client's own ([`plivo_mpc::encode_path_segment`]): one definition of a
-/// segment for the client, the mock's examples and the tests that build URLs by hand.
 pub fn encode_segments(segments: &[String]) -> String {
     segments
         .iter()
-        .map(|s| plivo_mpc::encode_path_segment(s))
+        .map(|s| percent_encoding::utf8_percent_encode(s, SEGMENT).to_string())
         .collect::<Vec<_>>()
         .join("/")
 }

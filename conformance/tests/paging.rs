@@ -1,4 +1,4 @@
-//! `ListParticipants::stream`: every participant across pages, each page asked for once, and a
+//! `Call::stream` on the participant list: every participant across pages, each page asked for once, and a
 //! clear error instead of a loop when the server's pages contradict themselves.
 
 mod support;
@@ -58,8 +58,8 @@ fn query(request: &Request, name: &str) -> Option<usize> {
 
 impl Respond for PageServer {
     fn respond(&self, request: &Request) -> ResponseTemplate {
-        let limit = query(request, "limit").unwrap_or(20);
-        let offset = query(request, "offset").unwrap_or(0);
+        let limit = query(request, "limit").unwrap_or_else(|| spec_default("limit"));
+        let offset = query(request, "offset").unwrap_or_else(|| spec_default("offset"));
         let total = self.participants.len();
         let served_from = if self.fault == Fault::RepeatsFirstPage {
             0
@@ -126,9 +126,27 @@ async fn stream_all(total: usize, fault: Fault, limit: Option<u64>) -> Run {
         .await
         .unwrap()
         .iter()
-        .map(|r| (query(r, "offset").unwrap(), query(r, "limit").unwrap()))
+        // The first request is the call as set up: without `offset`/`limit` it asks for the
+        // spec's defaults.
+        .map(|r| {
+            (
+                query(r, "offset").unwrap_or_else(|| spec_default("offset")),
+                query(r, "limit").unwrap_or_else(|| spec_default("limit")),
+            )
+        })
         .collect();
     Run { ids, requested }
+}
+
+/// The spec's `default` for a query parameter of the participant list.
+fn spec_default(name: &str) -> usize {
+    let doc = support::spec();
+    let op = support::operations(&doc)
+        .into_iter()
+        .find(|op| op.operation_id == "listParticipantsByName")
+        .unwrap();
+    let parameter = op.query_parameters.iter().find(|p| p.name == name).unwrap();
+    parameter.schema["default"].as_u64().unwrap() as usize
 }
 
 fn expected_ids(total: usize) -> Vec<String> {
@@ -183,7 +201,7 @@ async fn paging_error(fault: Fault) -> (MpcError, Vec<(usize, usize)>) {
 async fn a_repeated_page_stops_the_stream_instead_of_looping() {
     let (error, requested) = paging_error(Fault::RepeatsFirstPage).await;
     assert!(
-        error.to_string().contains("hold the same participants"),
+        error.to_string().contains("hold the same items"),
         "{error}"
     );
     assert_eq!(requested, vec![(0, 20), (20, 20)]);

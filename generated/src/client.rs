@@ -7,8 +7,9 @@ use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION, USER_AGENT};
 
 use crate::credentials::{Credentials, CredentialsError};
 use crate::generated::Client;
-use crate::hooks::{ClientState, RetryPolicy, DEFAULT_MAX_BODY_BYTES};
-use crate::request::ListParticipants;
+use crate::body_limit::DEFAULT_MAX_BODY_BYTES;
+use crate::hooks::ClientState;
+use crate::retry::RetryPolicy;
 
 /// Plivo's API host. Every official SDK uses it for voice calls, MPC included.
 pub const DEFAULT_BASE_URL: &str = "https://api.plivo.com";
@@ -20,12 +21,12 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// 20 participants; 30 s leaves room for a slow Plivo without hanging a caller for long.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// A client for the MPC participant list.
+/// A client for Plivo's Multi-Party Call API.
 ///
-/// It sends HTTP Basic auth on every request and fills in the `{auth_id}` path parameter, so
-/// each call names only the MPC. The calls return a [`ListParticipants`] request, on which the
-/// optional query parameters (`call_uuid`, `limit`, `offset`) can still be set before it is
-/// sent or streamed across pages.
+/// It sends HTTP Basic auth on every request and fills in the `{auth_id}` path parameter. Each
+/// operation of the spec is a method (rendered into `generated.rs` by `cargo xtask generate`)
+/// that takes the operation's other path values and returns a [`crate::Call`], on which the
+/// optional parameters can be set before it is sent, or streamed across pages for a list.
 #[derive(Clone)]
 pub struct MpcClient {
     inner: Client,
@@ -66,26 +67,9 @@ impl MpcClient {
         }
     }
 
-    /// Lists the participants of an ongoing MPC addressed by its friendly name. Any name is sent
-    /// as one percent-encoded path segment.
-    pub fn list_participants_by_name(&self, mpc_name: impl Into<String>) -> ListParticipants<'_> {
-        ListParticipants::by_name(
-            self.inner
-                .list_participants_by_name()
-                .auth_id(self.auth_id.clone()),
-            mpc_name.into(),
-        )
-    }
-
-    /// Lists the participants of an MPC addressed by its uuid: the only addressing that also
-    /// works after the MPC has ended.
-    pub fn list_participants_by_uuid(&self, mpc_uuid: impl Into<String>) -> ListParticipants<'_> {
-        ListParticipants::by_uuid(
-            self.inner
-                .list_participants_by_uuid()
-                .auth_id(self.auth_id.clone()),
-            mpc_uuid.into(),
-        )
+    /// The account's AUTH_ID, which fills the `{auth_id}` of every path.
+    pub fn auth_id(&self) -> &str {
+        &self.auth_id
     }
 
     /// The base URL requests go to.
@@ -94,8 +78,8 @@ impl MpcClient {
     }
 
     /// The generated client underneath, for calls that need the auth id spelled out. Its calls
-    /// are retried too, but their errors are the generated ones, without the status notes of
-    /// [`crate::MpcError`].
+    /// are retried too, but their errors are progenitor's, without the notes of
+    /// [`crate::MpcError`], and path values with a `\` are not encoded as one segment.
     pub fn generated(&self) -> &Client {
         &self.inner
     }
@@ -243,7 +227,7 @@ mod tests {
     fn debug_never_shows_the_token() {
         let client = MpcClient::new(creds()).unwrap();
         let builder = MpcClient::builder(creds());
-        let request = client.list_participants_by_name("x");
+        let request = client.list_participants_by_name("x").limit(3);
         for shown in [
             format!("{client:?}"),
             format!("{builder:?}"),

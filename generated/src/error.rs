@@ -5,7 +5,7 @@ use std::fmt;
 
 use reqwest::StatusCode;
 
-use crate::generated::types::{ErrorResponse, ParticipantList};
+use crate::generated::types::ErrorResponse;
 use crate::hooks::CallNotes;
 
 /// What went wrong, by what the caller can do about it.
@@ -27,7 +27,7 @@ pub enum ErrorKind {
     Connection,
     /// The request was refused before it was sent (a parameter out of range).
     InvalidRequest,
-    /// Pages that contradict each other; following them could loop or skip participants.
+    /// Pages that contradict each other; following them could loop or skip items.
     Paging,
 }
 
@@ -72,16 +72,6 @@ impl MpcError {
         self.operation
     }
 
-    pub(crate) fn invalid_request(operation: &'static str, message: String) -> Self {
-        Self {
-            kind: ErrorKind::InvalidRequest,
-            operation,
-            status: None,
-            attempts: 0,
-            message,
-        }
-    }
-
     pub(crate) fn paging(operation: &'static str, message: String) -> Self {
         Self {
             kind: ErrorKind::Paging,
@@ -93,7 +83,7 @@ impl MpcError {
     }
 
     /// Translates the generated client's error, using what the hooks noted about the response.
-    pub(crate) async fn from_generated(
+    pub(crate) async fn from_generated<T: serde::de::DeserializeOwned>(
         operation: &'static str,
         error: progenitor_client::Error<ErrorResponse>,
         last: CallNotes,
@@ -118,7 +108,7 @@ impl MpcError {
                 let what = if success { "a body" } else { "an error body" };
                 // serde_json says where in the text; the field path says where in the data.
                 let e = match if success {
-                    field_path::<ParticipantList>(&bytes)
+                    field_path::<T>(&bytes)
                 } else {
                     field_path::<ErrorResponse>(&bytes)
                 } {
@@ -186,7 +176,7 @@ impl MpcError {
                     )
                 }
             }
-            E::InvalidRequest(message) => (ErrorKind::InvalidRequest, message),
+            E::InvalidRequest(message) => (ErrorKind::InvalidRequest, refused(operation, message)),
             E::Custom(message) => (ErrorKind::InvalidRequest, message),
         };
         Self {
@@ -196,6 +186,20 @@ impl MpcError {
             attempts: last.attempts,
             message,
         }
+    }
+}
+
+/// progenitor's "conversion to `NonZeroU64` for limit failed", in the spec's terms where it has
+/// bounds for that parameter ("limit must be between 1 and 20").
+fn refused(operation: &str, message: String) -> String {
+    let parameter = message
+        .strip_prefix("conversion to ")
+        .and_then(|rest| rest.strip_suffix(" failed"))
+        .and_then(|rest| rest.rsplit_once(" for "))
+        .map(|(_, name)| name);
+    match parameter.and_then(|name| Some((name, crate::hooks::query_range(operation, name)?))) {
+        Some((name, range)) => format!("{name} must be {range}"),
+        None => message,
     }
 }
 

@@ -10,7 +10,7 @@
 use std::process::Command;
 
 use anyhow::Context as _;
-use plivo_mpc_conformance::document::workspace_root;
+use plivo_mpc_spec::workspace_root;
 
 /// The runner, relative to the workspace root.
 pub const RUNNER: &str = "conformance/bench/run.py";

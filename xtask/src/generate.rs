@@ -8,7 +8,7 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::{anyhow, bail, Context as _};
-use plivo_mpc_conformance::document::{workspace_root, SpecDocument, SPEC_RELATIVE_PATH};
+use plivo_mpc_spec::document::{workspace_root, SpecDocument, SPEC_RELATIVE_PATH};
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl};
 use sha2::{Digest as _, Sha256};
 
@@ -84,8 +84,12 @@ pub fn render(doc: &SpecDocument) -> anyhow::Result<String> {
             )
         })?
         .with_context(|| format!("{}: progenitor refused the document", doc.path().display()))?;
-    let file: syn::File =
+    let mut file: syn::File =
         syn::parse2(tokens).context("progenitor produced code that does not parse")?;
+    let glue = crate::glue::render(&file, doc)
+        .with_context(|| format!("{}: cannot connect the operations", doc.path().display()))?;
+    file.items
+        .push(syn::parse2(glue).context("the operations glue does not parse")?);
     Ok(format!("{}{}", header(doc), prettyplease::unparse(&file)))
 }
 
@@ -106,7 +110,7 @@ fn json_pointer(path: &serde_path_to_error::Path) -> String {
         match segment {
             Segment::Seq { index } => out.push_str(&index.to_string()),
             Segment::Map { key } => {
-                out.push_str(&plivo_mpc_conformance::document::escape_pointer_token(key))
+                out.push_str(&plivo_mpc_spec::document::escape_pointer_token(key))
             }
             Segment::Enum { variant } => out.push_str(variant),
             Segment::Unknown => out.push('?'),

@@ -2,6 +2,9 @@
 //! checks as the command line (a stale generated client or a broken spec fails the tests).
 
 pub mod bench;
+pub mod binaries;
 pub mod generate;
+pub mod glue;
 pub mod lint;
+pub mod mock;
 pub mod polyglot;

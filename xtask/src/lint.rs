@@ -4,11 +4,11 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
-use plivo_mpc_conformance::catalogue::{self, Operation};
-use plivo_mpc_conformance::document::{escape_pointer_token, SpecDocument};
+use plivo_mpc_spec::catalogue::{self, Operation};
+use plivo_mpc_spec::document::{escape_pointer_token, SpecDocument};
 use serde_json::Value;
 
-use plivo_mpc_conformance::json_schema;
+use plivo_mpc_spec::json_schema;
 
 /// One problem in the document.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -3,8 +3,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::{Parser, Subcommand};
-use plivo_mpc_conformance::document::{default_spec_path, workspace_root, SpecDocument};
-use plivo_mpc_conformance::{mock_server, mount};
+use plivo_mpc_spec::document::{default_spec_path, workspace_root, SpecDocument};
 use xtask::generate::{self, Freshness, WriteOutcome};
 use xtask::lint;
 
@@ -30,14 +29,12 @@ enum Command {
         #[arg(long, value_name = "PATH", default_value_os_t = generate::default_output_path())]
         output: PathBuf,
     },
-    /// Serve the spec's examples on 127.0.0.1 the way Plivo answers, until Ctrl-C.
+    /// Serve the spec's examples on 127.0.0.1 the way Plivo answers, until Ctrl-C
+    /// (`--port`, default 4010; `--spec`). Runs the conformance crate's mock binary.
     Mock {
-        /// Port to listen on (0 picks a free one).
-        #[arg(long, default_value_t = 4010)]
-        port: u16,
-        /// The OpenAPI document to serve.
-        #[arg(long, value_name = "PATH", default_value_os_t = default_spec_path())]
-        spec: PathBuf,
+        /// Arguments for the mock (`cargo xtask mock --help` lists them).
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
     },
     /// Run the cross-language conformance matrix (conformance/polyglot/run.py) against the mock.
     Polyglot {
@@ -107,7 +104,7 @@ fn run(command: Command) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        Command::Mock { port, spec } => mock(port, &spec),
+        Command::Mock { args } => xtask::mock::run(&args),
         Command::Polyglot { args } => xtask::polyglot::run(&default_spec_path(), &args),
         Command::Bench(args) => xtask::bench::run(&args),
         Command::Docs => {
@@ -136,40 +133,6 @@ fn run(command: Command) -> anyhow::Result<()> {
             }
         }
     }
-}
-
-fn mock(port: u16, spec: &std::path::Path) -> anyhow::Result<()> {
-    let doc = SpecDocument::load(spec)?;
-    let listener = std::net::TcpListener::bind(("127.0.0.1", port)).map_err(|e| {
-        if e.kind() == std::io::ErrorKind::AddrInUse {
-            anyhow::anyhow!("127.0.0.1:{port} is already in use; choose another port with --port")
-        } else {
-            anyhow::anyhow!("cannot listen on 127.0.0.1:{port}: {e}")
-        }
-    })?;
-    let address = listener.local_addr()?;
-    let runtime = tokio::runtime::Runtime::new()?;
-    runtime.block_on(async {
-        let server = mock_server::start(&doc, listener, true).await?;
-        println!(
-            "serving {} at http://{address} (Ctrl-C stops)",
-            display_path(spec).display()
-        );
-        // The seed page's curl command, pointed here, with the spec's example values.
-        for op in plivo_mpc_conformance::operations(&doc)? {
-            let auth_id = mount::example_path_value(&op, "auth_id").unwrap_or_default();
-            if let Ok(path) = mount::example_path(&op) {
-                println!(
-                    "try: curl -i --user {auth_id}:AUTH_TOKEN {}{path}",
-                    server.uri()
-                );
-            }
-        }
-        tokio::signal::ctrl_c().await?;
-        drop(server);
-        println!("stopped");
-        Ok(())
-    })
 }
 
 // Paths inside the workspace are shown relative to it, as a person would type them.

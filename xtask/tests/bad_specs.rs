@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use plivo_mpc_conformance::default_spec_path;
+use plivo_mpc_spec::default_spec_path;
 use serde_json::Value;
 
 struct Outcome {

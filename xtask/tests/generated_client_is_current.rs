@@ -1,7 +1,7 @@
 //! `cargo test` alone catches a stale client: the committed generated module must be exactly
 //! what the committed spec renders to (the same comparison as `cargo xtask generate --check`).
 
-use plivo_mpc_conformance::{default_spec_path, SpecDocument};
+use plivo_mpc_spec::{default_spec_path, SpecDocument};
 use xtask::generate;
 
 #[test]

@@ -1,12 +1,12 @@
-//! `cargo xtask mock` as a person runs it: it prints where it listens, logs each request, stops
+//! The mock binary (`cargo xtask mock` runs it) as a person runs it: it prints where it listens, logs each request, stops
 //! cleanly on Ctrl-C, and says so when its port is taken.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 
 fn spawn(port: u16) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .args(["mock", "--port", &port.to_string()])
+    Command::new(env!("CARGO_BIN_EXE_plivo-mpc-mock"))
+        .args(["--port", &port.to_string()])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()

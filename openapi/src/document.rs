@@ -10,11 +10,11 @@ use serde_json::Value;
 /// The spec this repository is about, relative to the workspace root.
 pub const SPEC_RELATIVE_PATH: &str = "openapi/plivo-mpc.yaml";
 
-/// The workspace root, found from this crate's manifest directory at compile time.
+/// The workspace root, found from this crate's manifest directory (`openapi/`) at compile time.
 pub fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
-        .expect("conformance/ sits inside the workspace root")
+        .expect("openapi/ sits inside the workspace root")
         .to_path_buf()
 }
 

@@ -13,6 +13,8 @@ const METHODS: [&str; 8] = [
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Operation {
     pub operation_id: String,
+    /// The operation's `summary`, if it has one.
+    pub summary: Option<String>,
     /// Upper case, as on the wire (`GET`).
     pub method: String,
     /// The path template as written in the spec, trailing slash included.
@@ -110,6 +112,7 @@ pub fn operations(doc: &SpecDocument) -> Result<Vec<Operation>, CatalogueError> 
             };
             out.push(Operation {
                 operation_id,
+                summary: op.get("summary").and_then(Value::as_str).map(str::to_owned),
                 method: method.to_ascii_uppercase(),
                 path_template: template.clone(),
                 pointer,

@@ -1,0 +1,91 @@
+//! One call of any operation: the generated builder, with the auth id and path values filled in
+//! by the client, sent with the same retries, encoding and errors whatever the operation.
+//!
+//! `MpcClient::<operation>(..)` (rendered per operation by `cargo xtask generate`) returns a
+//! [`Call`]; its setters (also rendered) forward to progenitor's builder, and [`Call::send`] is
+//! the one generic way to run it.
+
+use std::cell::RefCell;
+use std::future::Future;
+
+use serde::de::DeserializeOwned;
+
+use crate::error::MpcError;
+use crate::generated::types::ErrorResponse;
+use crate::generated::{Error, ResponseValue};
+use crate::hooks::{CallNotes, CALL_NOTES};
+use crate::path::PathValues;
+
+/// An operation of the spec, as progenitor generated it. Implemented (by the rendered glue) for
+/// every builder in [`crate::generated::builder`]; not meant to be implemented elsewhere.
+pub trait Operation: Sized {
+    /// The body of a success answer.
+    type Success: DeserializeOwned;
+    /// The spec's operationId, which errors name.
+    const ID: &'static str;
+    /// progenitor's own `send`.
+    #[doc(hidden)]
+    fn send_generated(
+        self,
+    ) -> impl Future<Output = Result<ResponseValue<Self::Success>, Error<ErrorResponse>>> + Send;
+}
+
+/// A request for one operation, ready to [`send`](Self::send). Build it from
+/// [`crate::MpcClient`]'s method for the operation and set its optional parameters with the
+/// setters of the same names as the spec's.
+#[derive(Debug, Clone)]
+pub struct Call<B> {
+    builder: B,
+    path_values: PathValues,
+}
+
+impl<B> Call<B> {
+    pub(crate) fn new(builder: B) -> Self {
+        Self {
+            builder,
+            path_values: PathValues::default(),
+        }
+    }
+
+    /// Applies a setter of the generated builder.
+    pub(crate) fn map(self, set: impl FnOnce(B) -> B) -> Self {
+        Self {
+            builder: set(self.builder),
+            path_values: self.path_values,
+        }
+    }
+
+    /// The text to hand progenitor for a path value: the value itself, or a placeholder that the
+    /// `pre` hook replaces with the value encoded (see [`PathValues`]).
+    pub(crate) fn path_value(mut self, value: String) -> (Self, String) {
+        let text = self.path_values.hand_over(value);
+        (self, text)
+    }
+}
+
+impl<B: Operation> Call<B> {
+    /// The spec's operationId of this call.
+    pub fn operation(&self) -> &'static str {
+        B::ID
+    }
+
+    /// Sends the request (retried as the client's [`crate::RetryPolicy`] says) and decodes the
+    /// answer. Every failure is an [`MpcError`] naming the operation, with the status and the
+    /// number of attempts.
+    pub async fn send(self) -> Result<ResponseValue<B::Success>, MpcError> {
+        let notes = CallNotes {
+            path_values: self.path_values,
+            ..CallNotes::default()
+        };
+        let call = async {
+            let result = self.builder.send_generated().await;
+            let notes = CALL_NOTES.with(|notes| notes.borrow().clone());
+            (result, notes)
+        };
+        let (result, notes) = CALL_NOTES.scope(RefCell::new(notes), call).await;
+        match result {
+            Ok(value) => Ok(value),
+            Err(error) => Err(MpcError::from_generated::<B::Success>(B::ID, error, notes).await),
+        }
+    }
+}

@@ -1,0 +1,99 @@
+//! Path values as one percent-encoded segment each, for every operation.
+//!
+//! progenitor 0.15.1 encodes path values with its `encode_path`, which leaves `\` as it is; the
+//! URL parser then reads `\` as `/` and splits the segment. Such a value is handed to progenitor
+//! as a placeholder (letters and digits, which nothing changes), and the `pre` hook puts the
+//! value in its place, encoded by [`encode_path_segment`]. Any other value goes progenitor's way.
+
+/// Characters escaped in one path segment (RFC 3986 `segment`, and `\`, which URL parsers
+/// read as a separator).
+const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'/')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'[')
+    .add(b'\\')
+    .add(b']')
+    .add(b'^')
+    .add(b'`')
+    .add(b'{')
+    .add(b'|')
+    .add(b'}');
+
+/// `value` percent-encoded as one path segment: every character that could end the segment,
+/// start a query or fragment, or be read as a separator is escaped.
+pub(crate) fn encode_path_segment(value: &str) -> String {
+    percent_encoding::utf8_percent_encode(value, SEGMENT).to_string()
+}
+
+/// The values of one call that stand behind placeholders, in order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct PathValues(Vec<String>);
+
+impl PathValues {
+    /// What to give progenitor for `value`: the value, or a placeholder for it.
+    pub(crate) fn hand_over(&mut self, value: String) -> String {
+        if !value.contains('\\') {
+            return value;
+        }
+        let placeholder = placeholder(self.0.len());
+        self.0.push(value);
+        placeholder
+    }
+
+    /// `path` with every placeholder replaced by its value, encoded; an error names a
+    /// placeholder that is missing (the URL was not built as expected).
+    pub(crate) fn fill(&self, path: &str) -> Result<String, String> {
+        let mut path = path.to_owned();
+        for (index, value) in self.0.iter().enumerate() {
+            let placeholder = placeholder(index);
+            if !path.contains(&placeholder) {
+                return Err(format!(
+                    "internal: path value {index} is missing from the URL path"
+                ));
+            }
+            path = path.replacen(&placeholder, &encode_path_segment(value), 1);
+        }
+        Ok(path)
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+fn placeholder(index: usize) -> String {
+    format!("plivompcpathvalue{index}placeholder")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_backslashes_take_the_long_way() {
+        let mut values = PathValues::default();
+        assert_eq!(values.hand_over("my conf/1".to_owned()), "my conf/1");
+        let first = values.hand_over(r"a\b".to_owned());
+        let second = values.hand_over(r"c\d".to_owned());
+        assert_ne!(first, second);
+        let path = format!("/x/name_{first}/P/{second}/");
+        assert_eq!(values.fill(&path).unwrap(), "/x/name_a%5Cb/P/c%5Cd/");
+        assert!(values.fill("/x/").unwrap_err().contains("missing"));
+    }
+
+    #[test]
+    fn a_segment_never_splits_or_ends_the_path() {
+        for c in ['/', '?', '#', '\\', ' '] {
+            let encoded = encode_path_segment(&format!("a{c}b"));
+            assert!(!encoded.contains(c), "{c:?} -> {encoded}");
+        }
+        assert_eq!(encode_path_segment("100%"), "100%25");
+        assert_eq!(encode_path_segment("café"), "caf%C3%A9");
+    }
+}

@@ -1,0 +1,441 @@
+//! The thin per-operation layer, rendered from progenitor's own output and the spec, so that
+//! adding an operation to the spec costs no hand-written Rust.
+//!
+//! For every operation progenitor generated (`Client::op(&self) -> builder::Op<'_>`), this emits:
+//! - `MpcClient::op(&self, <path parameters but auth_id>) -> Call<builder::Op<'_>>`, with the
+//!   auth id filled in and every path value routed through `Call::path_value` (the encoding
+//!   progenitor cannot do, see generated/src/call.rs);
+//! - a forwarding setter on `Call<builder::Op>` for every other builder setter (query
+//!   parameters, `body`, `body_map`), its signature copied from progenitor's;
+//! - `impl Operation for builder::Op` (the spec's operationId and the success type), through
+//!   which `Call::send` runs every operation the same way;
+//! - `impl Paged for builder::Op` when the operation is a list (a `limit` and an `offset` setter,
+//!   a success body with `meta: PageMeta` and `objects: [...]`), and `impl Page` for its body;
+//! - the spec's numeric bounds of every query parameter, which the `pre` hook enforces before a
+//!   request leaves (progenitor's types enforce only some of them).
+//!
+//! Everything else (retries, errors, paging, encoding) is generic, hand-written code in the
+//! crate; this file only connects it to each operation.
+
+use std::collections::BTreeSet;
+
+use anyhow::{anyhow, bail, Context as _};
+use plivo_mpc_spec::{Operation, SpecDocument};
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::{format_ident, quote};
+use serde_json::Value;
+
+/// One setter of a progenitor builder: `pub fn name<V>(mut self, value: V) -> Self where ...`.
+struct Setter {
+    name: Ident,
+    generics: syn::Generics,
+    argument: syn::Type,
+}
+
+/// What progenitor generated for one operation.
+struct Builder {
+    /// `list_participants_by_name`: the `Client` method and `OperationInfo::operation_id`.
+    method: Ident,
+    /// `ListParticipantsByName`, in `builder::`.
+    name: Ident,
+    setters: Vec<Setter>,
+    /// `T` of `Result<ResponseValue<T>, Error<E>>`.
+    success: syn::Type,
+    /// `E` of the same.
+    failure: syn::Type,
+}
+
+/// The glue for `file` (progenitor's output) and `doc` (the spec it came from).
+pub fn render(file: &syn::File, doc: &SpecDocument) -> anyhow::Result<TokenStream> {
+    let operations = plivo_mpc_spec::operations(doc)?;
+    let builders = builders(file)?;
+    let list_bodies = list_bodies(file);
+    let mut items = Vec::new();
+    let mut pages = BTreeSet::new();
+    let mut bounds = Vec::new();
+    for builder in &builders {
+        let operation = operations
+            .iter()
+            .find(|op| same_name(&op.operation_id, &builder.method.to_string()))
+            .ok_or_else(|| {
+                anyhow!(
+                    "progenitor generated {} but the spec has no such operationId",
+                    builder.method
+                )
+            })?;
+        items.push(operation_glue(builder, operation)?);
+        let success = type_name(&builder.success);
+        let is_list = ["limit", "offset"]
+            .iter()
+            .all(|s| builder.setters.iter().any(|setter| setter.name == s))
+            && list_bodies.iter().any(|(body, _)| *body == success);
+        if is_list {
+            items.push(paged_glue(builder));
+            pages.insert(success);
+        }
+        bounds.push(query_bounds(builder, operation));
+    }
+    for (body, item) in list_bodies.iter().filter(|(body, _)| pages.contains(body)) {
+        let body = format_ident!("{body}");
+        let item = format_ident!("{item}");
+        items.push(quote! {
+            impl crate::paging::Page for types::#body {
+                type Item = types::#item;
+                fn meta(&self) -> &types::PageMeta {
+                    &self.meta
+                }
+                fn into_items(self) -> ::std::vec::Vec<types::#item> {
+                    self.objects
+                }
+            }
+        });
+    }
+    let response_types: Vec<&syn::Type> = {
+        let mut seen = BTreeSet::new();
+        builders
+            .iter()
+            .flat_map(|b| [&b.success, &b.failure])
+            .filter(|t| seen.insert(quote!(#t).to_string()))
+            .collect()
+    };
+    Ok(quote! {
+        /// The per-operation layer: rendered by `cargo xtask generate` from the builders above and
+        /// the spec (see xtask/src/glue.rs); every call goes through [`crate::Call`].
+        pub mod operations {
+            #[allow(unused_imports)]
+            use super::{builder, types, Error, ResponseValue};
+
+            #(#items)*
+
+            /// The spec's `minimum` and `maximum` of every numeric query parameter, by
+            /// progenitor's operation id or the spec's operationId; checked by the `pre` hook
+            /// before a request is sent, and named when progenitor's own types refuse a value.
+            pub(crate) fn query_bounds(
+                operation_id: &str,
+            ) -> &'static [(&'static str, ::std::option::Option<f64>, ::std::option::Option<f64>)] {
+                match operation_id {
+                    #(#bounds)*
+                    _ => &[],
+                }
+            }
+
+            /// Every body type a response can decode into, for the fuzz target.
+            pub(crate) fn decode_every_response_type(bytes: &[u8]) {
+                #( crate::fuzzing::round_trip::<#response_types>(bytes); )*
+            }
+        }
+    })
+}
+
+fn operation_glue(builder: &Builder, operation: &Operation) -> anyhow::Result<TokenStream> {
+    let Builder {
+        method,
+        name,
+        success,
+        failure,
+        ..
+    } = builder;
+    let id = &operation.operation_id;
+    if type_name(failure) != "ErrorResponse" {
+        bail!(
+            "{}: every error response must use #/components/schemas/ErrorResponse (Plivo's one \
+             error body), so that MpcError can carry it; this operation's errors decode as {}",
+            operation.pointer,
+            quote!(#failure)
+        );
+    }
+    let path_names: Vec<&str> = operation
+        .path_parameters
+        .iter()
+        .map(|p| p.name.as_str())
+        .collect();
+    if !path_names.contains(&"auth_id") {
+        bail!(
+            "{}: every operation is under /v1/Account/{{auth_id}}/; this one has no auth_id",
+            operation.pointer
+        );
+    }
+    let arguments: Vec<Ident> = path_names
+        .iter()
+        .filter(|n| **n != "auth_id")
+        .map(|n| Ident::new(n, Span::call_site()))
+        .collect();
+    for argument in &arguments {
+        if !builder.setters.iter().any(|s| s.name == *argument) {
+            bail!("{}: progenitor's builder has no setter for path parameter {argument}", operation.pointer);
+        }
+    }
+    let forwarded = builder
+        .setters
+        .iter()
+        .filter(|s| s.name != "auth_id" && !arguments.contains(&s.name))
+        .map(|Setter { name, generics, argument }| {
+            let where_clause = &generics.where_clause;
+            quote! {
+                pub fn #name #generics(self, value: #argument) -> Self #where_clause {
+                    self.map(|b| b.#name(value))
+                }
+            }
+        });
+    let summary = operation_doc(operation);
+    let path_doc = format!(
+        "`{} {}`. Path values are sent percent-encoded, each as one segment.",
+        operation.method, operation.path_template
+    );
+    Ok(quote! {
+        impl crate::MpcClient {
+            #[doc = #summary]
+            ///
+            #[doc = #path_doc]
+            pub fn #method(
+                &self,
+                #( #arguments: impl ::std::convert::Into<::std::string::String>, )*
+            ) -> crate::Call<builder::#name<'_>> {
+                let call = crate::Call::new(
+                    self.generated().#method().auth_id(self.auth_id().to_owned()),
+                );
+                #(
+                    let (call, #arguments) = call.path_value(#arguments.into());
+                    let call = call.map(|b| b.#arguments(#arguments));
+                )*
+                call
+            }
+        }
+
+        impl<'a> crate::Call<builder::#name<'a>> {
+            #(#forwarded)*
+        }
+
+        impl<'a> crate::call::Operation for builder::#name<'a> {
+            type Success = #success;
+            const ID: &'static str = #id;
+            fn send_generated(
+                self,
+            ) -> impl ::std::future::Future<
+                Output = ::std::result::Result<ResponseValue<#success>, Error<#failure>>,
+            > + Send {
+                builder::#name::send(self)
+            }
+        }
+    })
+}
+
+fn paged_glue(builder: &Builder) -> TokenStream {
+    let name = &builder.name;
+    quote! {
+        impl<'a> crate::paging::Paged for builder::#name<'a> {
+            fn at_offset(self, offset: u64) -> Self {
+                self.offset(offset)
+            }
+        }
+    }
+}
+
+fn query_bounds(builder: &Builder, operation: &Operation) -> TokenStream {
+    let method = builder.method.to_string();
+    let id = &operation.operation_id;
+    let entries = operation.query_parameters.iter().filter_map(|p| {
+        let bound = |key: &str| p.schema.get(key).and_then(Value::as_f64);
+        let (minimum, maximum) = (bound("minimum"), bound("maximum"));
+        if minimum.is_none() && maximum.is_none() {
+            return None;
+        }
+        let name = &p.name;
+        let minimum = option_f64(minimum);
+        let maximum = option_f64(maximum);
+        Some(quote!((#name, #minimum, #maximum)))
+    });
+    quote!(#method | #id => &[#(#entries),*],)
+}
+
+fn option_f64(value: Option<f64>) -> TokenStream {
+    match value {
+        Some(v) => quote!(::std::option::Option::Some(#v)),
+        None => quote!(::std::option::Option::None),
+    }
+}
+
+/// The spec's summary as the method's documentation (the description is on the generated
+/// `Client` method, one link away).
+fn operation_doc(operation: &Operation) -> String {
+    operation
+        .summary
+        .clone()
+        .unwrap_or_else(|| operation.operation_id.clone())
+}
+
+/// `listParticipantsByName` and `list_participants_by_name` name the same operation.
+fn same_name(operation_id: &str, method: &str) -> bool {
+    let squash = |s: &str| {
+        s.chars()
+            .filter(|c| *c != '_' && *c != '-')
+            .flat_map(char::to_lowercase)
+            .collect::<String>()
+    };
+    squash(operation_id) == squash(method)
+}
+
+/// Every operation's builder, read from `impl Client { pub fn op(&self) -> builder::Op<'_> }`
+/// and `mod builder { impl<'a> Op<'a> { ... } }`.
+fn builders(file: &syn::File) -> anyhow::Result<Vec<Builder>> {
+    let builder_mod = file
+        .items
+        .iter()
+        .find_map(|item| match item {
+            syn::Item::Mod(m) if m.ident == "builder" => m.content.as_ref().map(|c| &c.1),
+            _ => None,
+        })
+        .context("progenitor's output has no `mod builder`")?;
+    let mut out = Vec::new();
+    for item in &file.items {
+        let syn::Item::Impl(block) = item else { continue };
+        if block.trait_.is_some() || !is_path(&block.self_ty, "Client") {
+            continue;
+        }
+        for item in &block.items {
+            let syn::ImplItem::Fn(f) = item else { continue };
+            let syn::ReturnType::Type(_, returned) = &f.sig.output else {
+                continue;
+            };
+            let Some(name) = last_segment(returned).filter(|_| path_starts(returned, "builder"))
+            else {
+                continue;
+            };
+            let (setters, success, failure) = builder_impl(builder_mod, &name)
+                .with_context(|| format!("progenitor's builder::{name}"))?;
+            out.push(Builder {
+                method: f.sig.ident.clone(),
+                name,
+                setters,
+                success,
+                failure,
+            });
+        }
+    }
+    if out.is_empty() {
+        bail!("progenitor generated no operations");
+    }
+    Ok(out)
+}
+
+type BuilderParts = (Vec<Setter>, syn::Type, syn::Type);
+
+fn builder_impl(items: &[syn::Item], name: &Ident) -> anyhow::Result<BuilderParts> {
+    let mut setters = Vec::new();
+    let mut send = None;
+    for item in items {
+        let syn::Item::Impl(block) = item else { continue };
+        if block.trait_.is_some() || last_segment(&block.self_ty).as_ref() != Some(name) {
+            continue;
+        }
+        for item in &block.items {
+            let syn::ImplItem::Fn(f) = item else { continue };
+            let sig = &f.sig;
+            if sig.ident == "send" {
+                send = Some(send_types(&sig.output)?);
+                continue;
+            }
+            let mut inputs = sig.inputs.iter();
+            let (Some(syn::FnArg::Receiver(_)), Some(syn::FnArg::Typed(argument)), None) =
+                (inputs.next(), inputs.next(), inputs.next())
+            else {
+                continue; // `new(client)` and anything that is not a one-value setter
+            };
+            setters.push(Setter {
+                name: sig.ident.clone(),
+                generics: sig.generics.clone(),
+                argument: (*argument.ty).clone(),
+            });
+        }
+    }
+    let (success, failure) = send.context("no `send` method")?;
+    Ok((setters, success, failure))
+}
+
+/// `T` and `E` of `-> Result<ResponseValue<T>, Error<E>>`.
+fn send_types(output: &syn::ReturnType) -> anyhow::Result<(syn::Type, syn::Type)> {
+    let syn::ReturnType::Type(_, ty) = output else {
+        bail!("`send` returns nothing");
+    };
+    let arguments = generic_arguments(ty).context("`send` does not return a Result<_, _>")?;
+    let [ok, err] = arguments.as_slice() else {
+        bail!("`send` does not return a Result<_, _>");
+    };
+    let success = generic_arguments(ok)
+        .and_then(|a| a.into_iter().next())
+        .context("`send` does not return a ResponseValue<T>")?;
+    let failure = generic_arguments(err)
+        .and_then(|a| a.into_iter().next())
+        .context("`send` does not fail with an Error<E>")?;
+    Ok((success, failure))
+}
+
+fn generic_arguments(ty: &syn::Type) -> Option<Vec<syn::Type>> {
+    let syn::Type::Path(path) = ty else { return None };
+    let syn::PathArguments::AngleBracketed(arguments) = &path.path.segments.last()?.arguments
+    else {
+        return None;
+    };
+    Some(
+        arguments
+            .args
+            .iter()
+            .filter_map(|a| match a {
+                syn::GenericArgument::Type(t) => Some(t.clone()),
+                _ => None,
+            })
+            .collect(),
+    )
+}
+
+/// List bodies by their generated type: (`ParticipantList`, `Participant`) for a struct with
+/// `meta: PageMeta` and `objects: Vec<Participant>`.
+fn list_bodies(file: &syn::File) -> Vec<(String, String)> {
+    let Some(types) = file.items.iter().find_map(|item| match item {
+        syn::Item::Mod(m) if m.ident == "types" => m.content.as_ref().map(|c| &c.1),
+        _ => None,
+    }) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for item in types {
+        let syn::Item::Struct(s) = item else { continue };
+        let field = |name: &str| {
+            s.fields
+                .iter()
+                .find(|f| f.ident.as_ref().is_some_and(|i| i == name))
+                .map(|f| &f.ty)
+        };
+        let (Some(meta), Some(objects)) = (field("meta"), field("objects")) else {
+            continue;
+        };
+        if type_name(meta) != "PageMeta" {
+            continue;
+        }
+        let Some(item) = generic_arguments(objects).and_then(|a| a.first().map(type_name))
+        else {
+            continue;
+        };
+        out.push((s.ident.to_string(), item));
+    }
+    out
+}
+
+fn type_name(ty: &syn::Type) -> String {
+    last_segment(ty).map(|i| i.to_string()).unwrap_or_default()
+}
+
+fn last_segment(ty: &syn::Type) -> Option<Ident> {
+    match ty {
+        syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.clone()),
+        _ => None,
+    }
+}
+
+fn path_starts(ty: &syn::Type, first: &str) -> bool {
+    matches!(ty, syn::Type::Path(p) if p.path.segments.first().is_some_and(|s| s.ident == first))
+}
+
+fn is_path(ty: &syn::Type, name: &str) -> bool {
+    matches!(ty, syn::Type::Path(p) if p.path.is_ident(name))
+}
