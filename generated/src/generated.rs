@@ -1711,6 +1711,89 @@ pub mod operations {
             _ => &[],
         }
     }
+    /// Any operation called by its operationId with JSON values, for the conformance suite
+    /// (`--features conformance`): it replays every example of every operation without a
+    /// line of Rust per operation.
+    #[cfg(feature = "conformance")]
+    pub async fn call_by_operation_id(
+        client: &crate::MpcClient,
+        operation_id: &str,
+        path: &[(&str, ::std::string::String)],
+        query: &[(&str, ::serde_json::Value)],
+        body: ::std::option::Option<::serde_json::Value>,
+    ) -> ::std::result::Result<
+        ::std::result::Result<crate::conformance::Answer, crate::MpcError>,
+        ::std::string::String,
+    > {
+        use crate::conformance::{answer, from_json, path_value};
+        match operation_id {
+            "listParticipantsByName" => {
+                #[allow(unused_mut)]
+                let mut call = client
+                    .list_participants_by_name(path_value(path, "mpc_name")?);
+                for (name, value) in query {
+                    call = match *name {
+                        "call_uuid" => {
+                            call.call_uuid(
+                                from_json::<::std::string::String>(name, value)?,
+                            )
+                        }
+                        "limit" => {
+                            call.limit(from_json::<::std::num::NonZeroU64>(name, value)?)
+                        }
+                        "offset" => call.offset(from_json::<u64>(name, value)?),
+                        other => {
+                            return Err(
+                                format!(
+                                    "{} has no query parameter {other}",
+                                    "listParticipantsByName"
+                                ),
+                            );
+                        }
+                    };
+                }
+                if body.is_some() {
+                    return Err(
+                        format!("{} takes no request body", "listParticipantsByName"),
+                    );
+                }
+                Ok(call.send().await.map(|value| answer(&value)))
+            }
+            "listParticipantsByUuid" => {
+                #[allow(unused_mut)]
+                let mut call = client
+                    .list_participants_by_uuid(path_value(path, "mpc_uuid")?);
+                for (name, value) in query {
+                    call = match *name {
+                        "call_uuid" => {
+                            call.call_uuid(
+                                from_json::<::std::string::String>(name, value)?,
+                            )
+                        }
+                        "limit" => {
+                            call.limit(from_json::<::std::num::NonZeroU64>(name, value)?)
+                        }
+                        "offset" => call.offset(from_json::<u64>(name, value)?),
+                        other => {
+                            return Err(
+                                format!(
+                                    "{} has no query parameter {other}",
+                                    "listParticipantsByUuid"
+                                ),
+                            );
+                        }
+                    };
+                }
+                if body.is_some() {
+                    return Err(
+                        format!("{} takes no request body", "listParticipantsByUuid"),
+                    );
+                }
+                Ok(call.send().await.map(|value| answer(&value)))
+            }
+            other => Err(format!("the spec has no operation {other}")),
+        }
+    }
     /// Every body type a response can decode into, for the fuzz target.
     pub(crate) fn decode_every_response_type(bytes: &[u8]) {
         crate::fuzzing::round_trip::<types::ParticipantList>(bytes);

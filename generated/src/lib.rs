@@ -45,6 +45,9 @@ pub mod generated;
 mod body_limit;
 mod call;
 mod client;
+#[cfg(feature = "conformance")]
+#[doc(hidden)]
+pub mod conformance;
 mod credentials;
 mod error;
 #[doc(hidden)]

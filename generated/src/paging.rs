@@ -58,14 +58,17 @@ where
 {
     /// Every item from this call's `offset` (default 0) on, fetched a page of `limit` (default:
     /// Plivo's) at a time. The stream ends after the last page and never asks for a page twice.
-    pub fn stream(self) -> impl Stream<Item = Result<<B::Success as Page>::Item, MpcError>> {
+    /// It is `Unpin` (boxed once), so `try_next()` works on it as it is.
+    pub fn stream(
+        self,
+    ) -> impl Stream<Item = Result<<B::Success as Page>::Item, MpcError>> + Unpin {
         let pager = Pager {
             call: self,
             next: Next::First,
             buffer: VecDeque::new(),
             previous_page: None,
         };
-        futures::stream::try_unfold(pager, |mut pager| async move {
+        Box::pin(futures::stream::try_unfold(pager, |mut pager| async move {
             loop {
                 if let Some(item) = pager.buffer.pop_front() {
                     return Ok(Some((item, pager)));
@@ -78,7 +81,7 @@ where
                 let page = call.send().await?.into_inner();
                 pager.take(page, asked)?;
             }
-        })
+        }))
     }
 }
 

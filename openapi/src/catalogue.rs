@@ -25,6 +25,8 @@ pub struct Operation {
     pub path_parameters: Vec<Parameter>,
     /// Query parameters, each with its `example` if it has one.
     pub query_parameters: Vec<Parameter>,
+    /// The request body's first example (`application/json`), when the operation takes a body.
+    pub request_body_example: Option<Value>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -110,6 +112,7 @@ pub fn operations(doc: &SpecDocument) -> Result<Vec<Operation>, CatalogueError> 
                     .map(|(p, _)| p.clone())
                     .collect::<Vec<_>>()
             };
+            let request_body_example = request_body_example(doc, op, &pointer)?;
             out.push(Operation {
                 operation_id,
                 summary: op.get("summary").and_then(Value::as_str).map(str::to_owned),
@@ -118,10 +121,43 @@ pub fn operations(doc: &SpecDocument) -> Result<Vec<Operation>, CatalogueError> 
                 pointer,
                 path_parameters: by("path"),
                 query_parameters: by("query"),
+                request_body_example,
             });
         }
     }
     Ok(out)
+}
+
+/// The first example of the operation's JSON request body: `example`, else the first of
+/// `examples`.
+fn request_body_example(
+    doc: &SpecDocument,
+    op: &Value,
+    pointer: &str,
+) -> Result<Option<Value>, CatalogueError> {
+    let Some(body) = op.get("requestBody") else {
+        return Ok(None);
+    };
+    let (body, body_pointer) = doc.resolve(body, &format!("{pointer}/requestBody"))?;
+    let Some(media) = body.pointer("/content/application~1json") else {
+        return Ok(None);
+    };
+    if let Some(example) = media.get("example") {
+        return Ok(Some(example.clone()));
+    }
+    let Some((name, example)) = media
+        .get("examples")
+        .and_then(Value::as_object)
+        .and_then(|m| m.iter().next())
+    else {
+        return Ok(None);
+    };
+    let example_pointer = format!(
+        "{body_pointer}/content/application~1json/examples/{}",
+        escape_pointer_token(name)
+    );
+    let (example, _) = doc.resolve(example, &example_pointer)?;
+    Ok(example.get("value").cloned())
 }
 
 fn parameters(

@@ -53,6 +53,7 @@ pub fn render(file: &syn::File, doc: &SpecDocument) -> anyhow::Result<TokenStrea
     let mut items = Vec::new();
     let mut pages = BTreeSet::new();
     let mut bounds = Vec::new();
+    let mut dispatch = Vec::new();
     for builder in &builders {
         let operation = operations
             .iter()
@@ -64,6 +65,7 @@ pub fn render(file: &syn::File, doc: &SpecDocument) -> anyhow::Result<TokenStrea
                 )
             })?;
         items.push(operation_glue(builder, operation)?);
+        dispatch.push(dispatch_arm(builder, operation));
         let success = type_name(&builder.success);
         let is_list = ["limit", "offset"]
             .iter()
@@ -116,6 +118,27 @@ pub fn render(file: &syn::File, doc: &SpecDocument) -> anyhow::Result<TokenStrea
                 match operation_id {
                     #(#bounds)*
                     _ => &[],
+                }
+            }
+
+            /// Any operation called by its operationId with JSON values, for the conformance suite
+            /// (`--features conformance`): it replays every example of every operation without a
+            /// line of Rust per operation.
+            #[cfg(feature = "conformance")]
+            pub async fn call_by_operation_id(
+                client: &crate::MpcClient,
+                operation_id: &str,
+                path: &[(&str, ::std::string::String)],
+                query: &[(&str, ::serde_json::Value)],
+                body: ::std::option::Option<::serde_json::Value>,
+            ) -> ::std::result::Result<
+                ::std::result::Result<crate::conformance::Answer, crate::MpcError>,
+                ::std::string::String,
+            > {
+                use crate::conformance::{answer, from_json, path_value};
+                match operation_id {
+                    #(#dispatch)*
+                    other => Err(format!("the spec has no operation {other}")),
                 }
             }
 
@@ -218,6 +241,85 @@ fn operation_glue(builder: &Builder, operation: &Operation) -> anyhow::Result<To
             }
         }
     })
+}
+
+/// One arm of `call_by_operation_id`: path values by name, query values and the body converted
+/// from JSON to the types progenitor's setters take.
+fn dispatch_arm(builder: &Builder, operation: &Operation) -> TokenStream {
+    let method = &builder.method;
+    let id = &operation.operation_id;
+    let path_names: Vec<&str> = operation
+        .path_parameters
+        .iter()
+        .map(|p| p.name.as_str())
+        .filter(|n| *n != "auth_id")
+        .collect();
+    let setters: Vec<(&Ident, syn::Type)> = builder
+        .setters
+        .iter()
+        .filter(|s| s.name != "auth_id" && !path_names.contains(&s.name.to_string().as_str()))
+        .filter_map(|s| try_into_target(&s.generics).map(|t| (&s.name, t)))
+        .collect();
+    let query = setters.iter().filter(|(name, _)| *name != "body").map(|(name, ty)| {
+        let text = name.to_string();
+        quote!(#text => call.#name(from_json::<#ty>(name, value)?),)
+    });
+    let body = match setters.iter().find(|(name, _)| *name == "body") {
+        Some((_, ty)) => quote! {
+            if let ::std::option::Option::Some(body) = body {
+                call = call.body(from_json::<#ty>("body", &body)?);
+            }
+        },
+        None => quote! {
+            if body.is_some() {
+                return Err(format!("{} takes no request body", #id));
+            }
+        },
+    };
+    quote! {
+        #id => {
+            #[allow(unused_mut)]
+            let mut call = client.#method(#(path_value(path, #path_names)?),*);
+            for (name, value) in query {
+                call = match *name {
+                    #(#query)*
+                    other => return Err(format!("{} has no query parameter {other}", #id)),
+                };
+            }
+            #body
+            Ok(call.send().await.map(|value| answer(&value)))
+        }
+    }
+}
+
+/// `T` of a setter bounded `V: TryInto<T>`.
+fn try_into_target(generics: &syn::Generics) -> Option<syn::Type> {
+    generics
+        .where_clause
+        .as_ref()?
+        .predicates
+        .iter()
+        .find_map(|predicate| {
+            let syn::WherePredicate::Type(predicate) = predicate else {
+                return None;
+            };
+            predicate.bounds.iter().find_map(|bound| {
+                let syn::TypeParamBound::Trait(bound) = bound else {
+                    return None;
+                };
+                let last = bound.path.segments.last()?;
+                if last.ident != "TryInto" {
+                    return None;
+                }
+                let syn::PathArguments::AngleBracketed(arguments) = &last.arguments else {
+                    return None;
+                };
+                arguments.args.iter().find_map(|a| match a {
+                    syn::GenericArgument::Type(t) => Some(t.clone()),
+                    _ => None,
+                })
+            })
+        })
 }
 
 fn paged_glue(builder: &Builder) -> TokenStream {

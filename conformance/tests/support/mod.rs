@@ -1,9 +1,10 @@
-//! What the conformance tests share: the spec, test credentials, and the one place that knows
-//! which client call serves which operationId.
+//! What the conformance tests share: the spec, test credentials, and calling any operation by
+//! its operationId (through the client's rendered `call_by_operation_id`, so a new operation in
+//! the spec needs no Rust here).
 #![allow(dead_code)] // each test binary uses a different part
 
-use plivo_mpc::types::ParticipantList;
-use plivo_mpc::{Credentials, ErrorKind, MpcClient, MpcError, ResponseValue, RetryPolicy};
+use plivo_mpc::conformance::Answer;
+use plivo_mpc::{Credentials, ErrorKind, MpcClient, MpcError, RetryPolicy};
 use plivo_mpc_conformance::catalogue::Operation;
 use plivo_mpc_conformance::mount::{self, BasicAuth};
 use plivo_mpc_conformance::{default_spec_path, ResponseExample, SpecDocument};
@@ -53,7 +54,7 @@ pub fn client_for(server: &MockServer, auth_id: &str) -> MpcClient {
         .expect("a client for the mock server")
 }
 
-/// The value of the MPC path parameter (`mpc_name` or `mpc_uuid`) of `op`.
+/// The MPC path parameter (`mpc_name` or `mpc_uuid`) of `op`: the first after `auth_id`.
 pub fn mpc_parameter(op: &Operation) -> &str {
     op.path_parameters
         .iter()
@@ -62,53 +63,50 @@ pub fn mpc_parameter(op: &Operation) -> &str {
         .unwrap_or_else(|| panic!("{} has no MPC path parameter", op.operation_id))
 }
 
-/// Query parameters to send, by name; each is applied through the generated builder.
-pub type Query<'a> = &'a [(&'a str, Value)];
-
-pub type Outcome = Result<ResponseValue<ParticipantList>, MpcError>;
-
-macro_rules! with_query {
-    ($builder:expr, $query:expr, $op:expr) => {{
-        let mut builder = $builder;
-        for (name, value) in $query {
-            builder = match (*name, value) {
-                ("call_uuid", Value::String(s)) => builder.call_uuid(s.clone()),
-                ("limit", Value::Number(n)) => builder.limit(n.as_u64().expect("limit is a u64")),
-                ("offset", Value::Number(n)) => {
-                    builder.offset(n.as_u64().expect("offset is a u64"))
-                }
-                (name, value) => panic!(
-                    "no builder method is known for query parameter {name}={value} of {}; \
-                     add it to conformance/tests/support/mod.rs",
-                    $op.operation_id
-                ),
+/// The spec's example value of every path parameter of `op` but `auth_id` (which the client
+/// fills in), with `overrides` in their place.
+pub fn path_values(op: &Operation, overrides: &[(&str, &str)]) -> Vec<(String, String)> {
+    op.path_parameters
+        .iter()
+        .filter(|p| p.name != "auth_id")
+        .map(|p| {
+            let value = match overrides.iter().find(|(name, _)| *name == p.name) {
+                Some((_, value)) => (*value).to_owned(),
+                None => mount::example_path_value(op, &p.name).unwrap_or_else(|| {
+                    panic!("path parameter {} of {} has no example", p.name, op.operation_id)
+                }),
             };
-        }
-        builder.send().await
-    }};
+            (p.name.clone(), value)
+        })
+        .collect()
 }
 
-/// Calls the client method that implements `op`, addressing the MPC by `mpc`.
+/// Query parameters to send, by name, as JSON values.
+pub type Query<'a> = &'a [(&'a str, Value)];
+
+pub type Outcome = Result<Answer, MpcError>;
+
+/// Calls `op` with the spec's example path values (the MPC parameter replaced by `mpc`), the
+/// given query and the spec's request body example, if the operation takes a body.
 pub async fn call(client: &MpcClient, op: &Operation, mpc: &str, query: Query<'_>) -> Outcome {
-    match op.operation_id.as_str() {
-        "listParticipantsByName" => {
-            with_query!(client.list_participants_by_name(mpc), query, op)
-        }
-        "listParticipantsByUuid" => {
-            with_query!(client.list_participants_by_uuid(mpc), query, op)
-        }
-        other => panic!(
-            "the spec has operation {other}, but no client call is known for it; \
-             add it to conformance/tests/support/mod.rs"
-        ),
-    }
+    let path = path_values(op, &[(mpc_parameter(op), mpc)]);
+    let path: Vec<(&str, String)> = path.iter().map(|(n, v)| (n.as_str(), v.clone())).collect();
+    plivo_mpc::generated::operations::call_by_operation_id(
+        client,
+        &op.operation_id,
+        &path,
+        query,
+        op.request_body_example.clone(),
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{}: {e}", op.operation_id))
 }
 
 /// What a call produced, as a person reviews it in a snapshot: the status and the typed value
 /// or the typed error.
 pub fn render(outcome: &Outcome) -> String {
     match outcome {
-        Ok(value) => format!("Ok, status {}\n{:#?}", value.status(), &**value),
+        Ok(answer) => format!("Ok, status {}\n{}", answer.status, answer.debug),
         Err(error) => {
             let status = error
                 .status()
