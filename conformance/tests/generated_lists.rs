@@ -22,6 +22,11 @@ fn values_of(schema: &Value, doc: &SpecDocument) -> BoxedStrategy<Value> {
             "#/components/schemas/Timestamp" => timestamps(),
             _ => values_of(doc.at(&reference[1..]).unwrap(), doc),
         }
+    } else if let Some(branches) = schema.get("anyOf").and_then(Value::as_array) {
+        // Any one of the branches (Amount: a decimal string or a number).
+        let choices: Vec<BoxedStrategy<Value>> =
+            branches.iter().map(|b| values_of(b, doc)).collect();
+        proptest::strategy::Union::new(choices).boxed()
     } else {
         match schema.get("type").and_then(Value::as_str) {
             Some("object") => objects(schema, doc),
@@ -31,6 +36,17 @@ fn values_of(schema: &Value, doc: &SpecDocument) -> BoxedStrategy<Value> {
             Some("string") => strings(schema),
             Some("integer") => integers(schema),
             Some("boolean") => any::<bool>().prop_map(Value::Bool).boxed(),
+            Some("number") => {
+                let minimum = schema.get("minimum").and_then(Value::as_f64).unwrap_or(f64::MIN);
+                prop_oneof![
+                    (0u64..1_000_000).prop_map(Value::from),
+                    any::<f64>()
+                        .prop_filter("finite, within the minimum", move |f| f.is_finite()
+                            && *f >= minimum)
+                        .prop_map(Value::from),
+                ]
+                .boxed()
+            }
             other => panic!("no generator for schema type {other:?} in {schema}"),
         }
     };

@@ -42,6 +42,7 @@
 #[allow(clippy::all, clippy::pedantic, unused, missing_docs, rustdoc::all)]
 pub mod generated;
 
+mod amount;
 mod body_limit;
 mod call;
 mod client;
@@ -53,11 +54,13 @@ mod error;
 #[doc(hidden)]
 pub mod fuzzing;
 mod hooks;
+mod nullable;
 mod paging;
 mod path;
 mod retry;
 mod timestamp;
 
+pub use amount::Amount;
 pub use body_limit::DEFAULT_MAX_BODY_BYTES;
 pub use call::{Call, Operation};
 pub use client::{
@@ -67,6 +70,7 @@ pub use client::{
 pub use credentials::{Credentials, CredentialsError, Part, AUTH_ID_VAR, AUTH_TOKEN_VAR};
 pub use error::{ErrorKind, MpcError};
 pub use generated::{types, ResponseValue};
+pub use nullable::Nullable;
 pub use paging::{Page, Paged};
 pub use retry::RetryPolicy;
 pub use timestamp::{Timestamp, TimestampError};

@@ -208,9 +208,13 @@ pub fn response_examples(doc: &SpecDocument) -> Result<Vec<ResponseExample>, Cat
         };
         for (status, response) in responses {
             let response_pointer = format!("{responses_pointer}/{}", escape_pointer_token(status));
-            let Ok(status) = status.parse::<u16>() else {
-                // `default` or `4XX` ranges: nothing concrete to replay.
-                continue;
+            // A range (`5XX`) is replayed as its first status (500); `default` has none.
+            let status = match status.as_bytes() {
+                [digit @ b'1'..=b'5', b'X', b'X'] => u16::from(digit - b'0') * 100,
+                _ => match status.parse::<u16>() {
+                    Ok(status) => status,
+                    Err(_) => continue,
+                },
             };
             let (response, response_pointer) = doc.resolve(response, &response_pointer)?;
             let Some(content) = response.get("content").and_then(Value::as_object) else {

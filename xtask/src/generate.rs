@@ -25,6 +25,21 @@ pub fn default_output_path() -> PathBuf {
     workspace_root().join(GENERATED_RELATIVE_PATH)
 }
 
+/// The spec's component schemas that map to hand-written types instead of generated ones, with
+/// the traits those types implement: read by the settings below and by the glue (which lists
+/// every component's Rust type for the conformance suite).
+pub const REPLACEMENTS: [(&str, &str, &[TypeImpl]); 2] = [
+    // Plivo's timestamps keep their offset and their exact text; see generated/src/timestamp.rs.
+    (
+        "Timestamp",
+        "crate::Timestamp",
+        &[TypeImpl::FromStr, TypeImpl::Display],
+    ),
+    // Money comes as a string or a number, and is written back in the form it came in; see
+    // generated/src/amount.rs.
+    ("Amount", "crate::Amount", &[TypeImpl::Display]),
+];
+
 /// The progenitor settings of this project. Each departure from the defaults is a decision:
 fn settings() -> GenerationSettings {
     let mut settings = GenerationSettings::new();
@@ -42,13 +57,10 @@ fn settings() -> GenerationSettings {
                 .parse()
                 .expect("a Rust path is a token stream"),
         )
-        .with_hooks(HooksMode::Expected)
-        // Plivo's timestamps keep their offset and their exact text; see generated/src/timestamp.rs.
-        .with_replacement(
-            "Timestamp",
-            "crate::Timestamp",
-            [TypeImpl::FromStr, TypeImpl::Display].into_iter(),
-        );
+        .with_hooks(HooksMode::Expected);
+    for (schema, rust, impls) in REPLACEMENTS {
+        settings.with_replacement(schema, rust, impls.iter().cloned());
+    }
     settings
 }
 
@@ -86,6 +98,8 @@ pub fn render(doc: &SpecDocument) -> anyhow::Result<String> {
         .with_context(|| format!("{}: progenitor refused the document", doc.path().display()))?;
     let mut file: syn::File =
         syn::parse2(tokens).context("progenitor produced code that does not parse")?;
+    crate::nullable::rewrite(&mut file, doc)
+        .with_context(|| format!("{}: cannot keep absent and null apart", doc.path().display()))?;
     let glue = crate::glue::render(&file, doc)
         .with_context(|| format!("{}: cannot connect the operations", doc.path().display()))?;
     file.items

@@ -100,6 +100,8 @@ pub fn render(file: &syn::File, doc: &SpecDocument) -> anyhow::Result<TokenStrea
             .filter(|t| seen.insert(quote!(#t).to_string()))
             .collect()
     };
+    let components = component_types(file, doc);
+    let schemas = component_schemas(&components);
     Ok(quote! {
         /// The per-operation layer: rendered by `cargo xtask generate` from the builders above and
         /// the spec (see xtask/src/glue.rs); every call goes through [`crate::Call`].
@@ -139,6 +141,38 @@ pub fn render(file: &syn::File, doc: &SpecDocument) -> anyhow::Result<TokenStrea
                 match operation_id {
                     #(#dispatch)*
                     other => Err(format!("the spec has no operation {other}")),
+                }
+            }
+
+            /// Decodes `value` as the Rust type of the spec's component schema `name`, for the
+            /// conformance suite; `None` for a name the spec does not have.
+            #[cfg(feature = "conformance")]
+            pub fn decode_component(
+                name: &str,
+                value: ::serde_json::Value,
+            ) -> ::std::option::Option<::std::result::Result<(), ::std::string::String>> {
+                fn decode<T: ::serde::de::DeserializeOwned>(
+                    value: ::serde_json::Value,
+                ) -> ::std::result::Result<(), ::std::string::String> {
+                    ::serde_json::from_value::<T>(value).map(drop).map_err(|e| e.to_string())
+                }
+                match name {
+                    #(#components)*
+                    _ => None,
+                }
+            }
+
+            /// The schemars schema of the Rust type of the spec's component schema `name`, for
+            /// the conformance suite's comparison with the spec; `None` for an unknown name.
+            #[cfg(feature = "conformance")]
+            pub fn component_schema(name: &str) -> ::std::option::Option<::serde_json::Value> {
+                fn schema<T: ::schemars::JsonSchema>() -> ::serde_json::Value {
+                    ::serde_json::to_value(::schemars::schema_for!(T))
+                        .expect("a schema is JSON")
+                }
+                match name {
+                    #(#schemas)*
+                    _ => None,
                 }
             }
 
@@ -320,6 +354,59 @@ fn try_into_target(generics: &syn::Generics) -> Option<syn::Type> {
                 })
             })
         })
+}
+
+/// A `decode_component` arm for every component schema: its generated type in `types`, or the
+/// hand-written type that replaces it.
+fn component_types(file: &syn::File, doc: &SpecDocument) -> Vec<TokenStream> {
+    let generated: BTreeSet<String> = file
+        .items
+        .iter()
+        .find_map(|item| match item {
+            syn::Item::Mod(m) if m.ident == "types" => m.content.as_ref().map(|c| &c.1),
+            _ => None,
+        })
+        .into_iter()
+        .flatten()
+        .filter_map(|item| match item {
+            syn::Item::Struct(s) => Some(s.ident.to_string()),
+            syn::Item::Enum(e) => Some(e.ident.to_string()),
+            _ => None,
+        })
+        .collect();
+    let names = doc
+        .at("/components/schemas")
+        .and_then(Value::as_object)
+        .map(|m| m.keys().cloned().collect::<Vec<_>>())
+        .unwrap_or_default();
+    names
+        .iter()
+        .filter_map(|name| {
+            let rust: syn::Type = match crate::generate::REPLACEMENTS.iter().find(|r| r.0 == name) {
+                Some((_, path, _)) => syn::parse_str(path).ok()?,
+                None if generated.contains(name) => {
+                    let ident = format_ident!("{name}");
+                    syn::parse_quote!(types::#ident)
+                }
+                None => return None,
+            };
+            Some(quote!(#name => Some(decode::<#rust>(value)),))
+        })
+        .collect()
+}
+
+/// `component_types`' arms, for the schemars schema of each type instead of a decode.
+fn component_schemas(components: &[TokenStream]) -> Vec<TokenStream> {
+    components
+        .iter()
+        .map(|arm| {
+            let text = arm
+                .to_string()
+                .replace("Some (decode ::", "Some (schema ::")
+                .replace("(value)", "()");
+            text.parse().expect("an arm of component_types")
+        })
+        .collect()
 }
 
 fn paged_glue(builder: &Builder) -> TokenStream {

@@ -7,4 +7,5 @@ pub mod generate;
 pub mod glue;
 pub mod lint;
 pub mod mock;
+pub mod nullable;
 pub mod polyglot;
