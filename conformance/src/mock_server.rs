@@ -21,10 +21,10 @@ use base64::Engine as _;
 use serde_json::{json, Value};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
+use crate::mount::{self, PathTemplate};
 use plivo_mpc_spec::catalogue::{self, CatalogueError, Operation, ResponseExample};
 use plivo_mpc_spec::document::SpecDocument;
 use plivo_mpc_spec::json_schema;
-use crate::mount::{self, PathTemplate};
 
 /// The example served when the request does not ask for one.
 pub const DEFAULT_EXAMPLE: &str = "documented";

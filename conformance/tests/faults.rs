@@ -180,7 +180,10 @@ async fn a_2xx_without_a_content_type_still_decodes() {
     // without the header (as progenitor and Plivo's SDKs do) rather than refused over it.
     let (outcome, rendered) =
         outcome_of(ResponseTemplate::new(200).set_body_bytes(json_bytes(&documented()))).await;
-    assert_eq!(outcome.unwrap().json["objects"].as_array().unwrap().len(), 3);
+    assert_eq!(
+        outcome.unwrap().json["objects"].as_array().unwrap().len(),
+        3
+    );
     snapshot!("no_content_type", rendered);
 }
 

@@ -37,7 +37,10 @@ fn values_of(schema: &Value, doc: &SpecDocument) -> BoxedStrategy<Value> {
             Some("integer") => integers(schema),
             Some("boolean") => any::<bool>().prop_map(Value::Bool).boxed(),
             Some("number") => {
-                let minimum = schema.get("minimum").and_then(Value::as_f64).unwrap_or(f64::MIN);
+                let minimum = schema
+                    .get("minimum")
+                    .and_then(Value::as_f64)
+                    .unwrap_or(f64::MIN);
                 prop_oneof![
                     (0u64..1_000_000).prop_map(Value::from),
                     any::<f64>()

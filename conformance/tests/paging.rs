@@ -200,10 +200,7 @@ async fn paging_error(fault: Fault) -> (MpcError, Vec<(usize, usize)>) {
 #[tokio::test]
 async fn a_repeated_page_stops_the_stream_instead_of_looping() {
     let (error, requested) = paging_error(Fault::RepeatsFirstPage).await;
-    assert!(
-        error.to_string().contains("hold the same items"),
-        "{error}"
-    );
+    assert!(error.to_string().contains("hold the same items"), "{error}");
     assert_eq!(requested, vec![(0, 20), (20, 20)]);
 }
 

@@ -26,13 +26,14 @@ mod floor;
 /// The floor with one field type swapped for the generated one.
 mod diag {
     use super::floor::FloorParticipant;
-    use plivo_mpc::types::{ParticipantBilledAmount, ParticipantMemberId};
+    use plivo_mpc::types::ParticipantMemberId;
 
     /// Timestamps as the crate's `Timestamp`.
     pub type WithTimestamp = FloorParticipant<plivo_mpc::Timestamp>;
 
-    /// `member_id` and `billed_amount` as the generated pattern-checked newtypes (regress).
-    pub type WithPatterns = FloorParticipant<String, ParticipantMemberId, ParticipantBilledAmount>;
+    /// `member_id` as the generated pattern-checked newtype (regress), `billed_amount` as the
+    /// crate's `Amount` (a string or a number, written back as it came).
+    pub type WithPatterns = FloorParticipant<String, ParticipantMemberId, plivo_mpc::Amount>;
 }
 
 fn documented() -> Value {

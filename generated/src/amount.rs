@@ -84,7 +84,9 @@ impl<'de> serde::Deserialize<'de> for Amount {
                 if digits(whole) && digits(fraction) {
                     Ok(Amount(Form::Text(text.to_owned())))
                 } else {
-                    Err(E::custom(format!("an amount must be a decimal, not {text:?}")))
+                    Err(E::custom(format!(
+                        "an amount must be a decimal, not {text:?}"
+                    )))
                 }
             }
             fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<Amount, E> {
@@ -139,7 +141,9 @@ mod tests {
 
     #[test]
     fn anything_else_is_refused_by_name() {
-        for body in ["true", "null", "[]", "{}", r#""""#, r#""1.""#, r#""-1""#, r#""1e3""#] {
+        for body in [
+            "true", "null", "[]", "{}", r#""""#, r#""1.""#, r#""-1""#, r#""1e3""#,
+        ] {
             let error = serde_json::from_str::<Amount>(body).unwrap_err();
             assert!(error.to_string().contains("an amount"), "{body}: {error}");
             assert!(!error.to_string().is_empty());

@@ -5,9 +5,9 @@ use std::time::Duration;
 
 use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION, USER_AGENT};
 
+use crate::body_limit::DEFAULT_MAX_BODY_BYTES;
 use crate::credentials::{Credentials, CredentialsError};
 use crate::generated::Client;
-use crate::body_limit::DEFAULT_MAX_BODY_BYTES;
 use crate::hooks::ClientState;
 use crate::retry::RetryPolicy;
 

@@ -24,9 +24,8 @@ pub fn answer<T: Debug + Serialize>(value: &ResponseValue<T>) -> Answer {
     Answer {
         status: value.status(),
         debug: format!("{:#?}", &**value),
-        json: serde_json::to_value(&**value).unwrap_or_else(|e| {
-            serde_json::Value::String(format!("<does not serialize: {e}>"))
-        }),
+        json: serde_json::to_value(&**value)
+            .unwrap_or_else(|e| serde_json::Value::String(format!("<does not serialize: {e}>"))),
     }
 }
 

@@ -1878,6 +1878,31 @@ pub mod operations {
             _ => None,
         }
     }
+    /// `value` decoded as the Rust type of component `name` and written back, for the
+    /// conformance suite; `None` for an unknown name.
+    #[cfg(feature = "conformance")]
+    pub fn round_trip_component(
+        name: &str,
+        value: ::serde_json::Value,
+    ) -> ::std::option::Option<
+        ::std::result::Result<::serde_json::Value, ::std::string::String>,
+    > {
+        fn round_trip<T: ::serde::de::DeserializeOwned + ::serde::Serialize>(
+            value: ::serde_json::Value,
+        ) -> ::std::result::Result<::serde_json::Value, ::std::string::String> {
+            let typed: T = ::serde_json::from_value(value).map_err(|e| e.to_string())?;
+            ::serde_json::to_value(&typed).map_err(|e| e.to_string())
+        }
+        match name {
+            "Amount" => Some(round_trip::<crate::Amount>(value)),
+            "ErrorResponse" => Some(round_trip::<types::ErrorResponse>(value)),
+            "PageMeta" => Some(round_trip::<types::PageMeta>(value)),
+            "Participant" => Some(round_trip::<types::Participant>(value)),
+            "ParticipantList" => Some(round_trip::<types::ParticipantList>(value)),
+            "Timestamp" => Some(round_trip::<crate::Timestamp>(value)),
+            _ => None,
+        }
+    }
     /// The schemars schema of the Rust type of the spec's component schema `name`, for
     /// the conformance suite's comparison with the spec; `None` for an unknown name.
     #[cfg(feature = "conformance")]

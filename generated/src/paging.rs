@@ -76,7 +76,10 @@ where
                 let (call, asked) = match pager.next {
                     Next::Done => return Ok(None),
                     Next::First => (pager.call.clone(), None),
-                    Next::At(offset) => (pager.call.clone().map(|b| b.at_offset(offset)), Some(offset)),
+                    Next::At(offset) => (
+                        pager.call.clone().map(|b| b.at_offset(offset)),
+                        Some(offset),
+                    ),
                 };
                 let page = call.send().await?.into_inner();
                 pager.take(page, asked)?;

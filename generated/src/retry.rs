@@ -161,7 +161,10 @@ mod tests {
     fn a_huge_retry_after_stops_instead_of_overflowing() {
         let policy = RetryPolicy::default();
         let huge = answered(429, Some(Duration::from_secs(u64::MAX)));
-        assert_eq!(policy.wait_before_retry(huge, 1, Duration::from_secs(1)), None);
+        assert_eq!(
+            policy.wait_before_retry(huge, 1, Duration::from_secs(1)),
+            None
+        );
         let too_long = answered(429, Some(Duration::from_secs(31)));
         assert_eq!(policy.wait_before_retry(too_long, 1, Duration::ZERO), None);
     }

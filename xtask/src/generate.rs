@@ -98,8 +98,12 @@ pub fn render(doc: &SpecDocument) -> anyhow::Result<String> {
         .with_context(|| format!("{}: progenitor refused the document", doc.path().display()))?;
     let mut file: syn::File =
         syn::parse2(tokens).context("progenitor produced code that does not parse")?;
-    crate::nullable::rewrite(&mut file, doc)
-        .with_context(|| format!("{}: cannot keep absent and null apart", doc.path().display()))?;
+    crate::nullable::rewrite(&mut file, doc).with_context(|| {
+        format!(
+            "{}: cannot keep absent and null apart",
+            doc.path().display()
+        )
+    })?;
     let glue = crate::glue::render(&file, doc)
         .with_context(|| format!("{}: cannot connect the operations", doc.path().display()))?;
     file.items

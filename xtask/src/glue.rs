@@ -101,7 +101,8 @@ pub fn render(file: &syn::File, doc: &SpecDocument) -> anyhow::Result<TokenStrea
             .collect()
     };
     let components = component_types(file, doc);
-    let schemas = component_schemas(&components);
+    let schemas = component_arms(&components, "schema", "()");
+    let round_trips = component_arms(&components, "round_trip", "(value)");
     Ok(quote! {
         /// The per-operation layer: rendered by `cargo xtask generate` from the builders above and
         /// the spec (see xtask/src/glue.rs); every call goes through [`crate::Call`].
@@ -158,6 +159,25 @@ pub fn render(file: &syn::File, doc: &SpecDocument) -> anyhow::Result<TokenStrea
                 }
                 match name {
                     #(#components)*
+                    _ => None,
+                }
+            }
+
+            /// `value` decoded as the Rust type of component `name` and written back, for the
+            /// conformance suite; `None` for an unknown name.
+            #[cfg(feature = "conformance")]
+            pub fn round_trip_component(
+                name: &str,
+                value: ::serde_json::Value,
+            ) -> ::std::option::Option<::std::result::Result<::serde_json::Value, ::std::string::String>> {
+                fn round_trip<T: ::serde::de::DeserializeOwned + ::serde::Serialize>(
+                    value: ::serde_json::Value,
+                ) -> ::std::result::Result<::serde_json::Value, ::std::string::String> {
+                    let typed: T = ::serde_json::from_value(value).map_err(|e| e.to_string())?;
+                    ::serde_json::to_value(&typed).map_err(|e| e.to_string())
+                }
+                match name {
+                    #(#round_trips)*
                     _ => None,
                 }
             }
@@ -219,21 +239,30 @@ fn operation_glue(builder: &Builder, operation: &Operation) -> anyhow::Result<To
         .collect();
     for argument in &arguments {
         if !builder.setters.iter().any(|s| s.name == *argument) {
-            bail!("{}: progenitor's builder has no setter for path parameter {argument}", operation.pointer);
+            bail!(
+                "{}: progenitor's builder has no setter for path parameter {argument}",
+                operation.pointer
+            );
         }
     }
     let forwarded = builder
         .setters
         .iter()
         .filter(|s| s.name != "auth_id" && !arguments.contains(&s.name))
-        .map(|Setter { name, generics, argument }| {
-            let where_clause = &generics.where_clause;
-            quote! {
-                pub fn #name #generics(self, value: #argument) -> Self #where_clause {
-                    self.map(|b| b.#name(value))
+        .map(
+            |Setter {
+                 name,
+                 generics,
+                 argument,
+             }| {
+                let where_clause = &generics.where_clause;
+                quote! {
+                    pub fn #name #generics(self, value: #argument) -> Self #where_clause {
+                        self.map(|b| b.#name(value))
+                    }
                 }
-            }
-        });
+            },
+        );
     let summary = operation_doc(operation);
     let path_doc = format!(
         "`{} {}`. Path values are sent percent-encoded, each as one segment.",
@@ -294,10 +323,13 @@ fn dispatch_arm(builder: &Builder, operation: &Operation) -> TokenStream {
         .filter(|s| s.name != "auth_id" && !path_names.contains(&s.name.to_string().as_str()))
         .filter_map(|s| try_into_target(&s.generics).map(|t| (&s.name, t)))
         .collect();
-    let query = setters.iter().filter(|(name, _)| *name != "body").map(|(name, ty)| {
-        let text = name.to_string();
-        quote!(#text => call.#name(from_json::<#ty>(name, value)?),)
-    });
+    let query = setters
+        .iter()
+        .filter(|(name, _)| *name != "body")
+        .map(|(name, ty)| {
+            let text = name.to_string();
+            quote!(#text => call.#name(from_json::<#ty>(name, value)?),)
+        });
     let body = match setters.iter().find(|(name, _)| *name == "body") {
         Some((_, ty)) => quote! {
             if let ::std::option::Option::Some(body) = body {
@@ -395,15 +427,15 @@ fn component_types(file: &syn::File, doc: &SpecDocument) -> Vec<TokenStream> {
         .collect()
 }
 
-/// `component_types`' arms, for the schemars schema of each type instead of a decode.
-fn component_schemas(components: &[TokenStream]) -> Vec<TokenStream> {
+/// `component_types`' arms, calling `function` instead of `decode`, with `arguments`.
+fn component_arms(components: &[TokenStream], function: &str, arguments: &str) -> Vec<TokenStream> {
     components
         .iter()
         .map(|arm| {
             let text = arm
                 .to_string()
-                .replace("Some (decode ::", "Some (schema ::")
-                .replace("(value)", "()");
+                .replace("Some (decode ::", &format!("Some ({function} ::"))
+                .replace("(value)", arguments);
             text.parse().expect("an arm of component_types")
         })
         .collect()
@@ -477,7 +509,9 @@ fn builders(file: &syn::File) -> anyhow::Result<Vec<Builder>> {
         .context("progenitor's output has no `mod builder`")?;
     let mut out = Vec::new();
     for item in &file.items {
-        let syn::Item::Impl(block) = item else { continue };
+        let syn::Item::Impl(block) = item else {
+            continue;
+        };
         if block.trait_.is_some() || !is_path(&block.self_ty, "Client") {
             continue;
         }
@@ -513,7 +547,9 @@ fn builder_impl(items: &[syn::Item], name: &Ident) -> anyhow::Result<BuilderPart
     let mut setters = Vec::new();
     let mut send = None;
     for item in items {
-        let syn::Item::Impl(block) = item else { continue };
+        let syn::Item::Impl(block) = item else {
+            continue;
+        };
         if block.trait_.is_some() || last_segment(&block.self_ty).as_ref() != Some(name) {
             continue;
         }
@@ -560,7 +596,9 @@ fn send_types(output: &syn::ReturnType) -> anyhow::Result<(syn::Type, syn::Type)
 }
 
 fn generic_arguments(ty: &syn::Type) -> Option<Vec<syn::Type>> {
-    let syn::Type::Path(path) = ty else { return None };
+    let syn::Type::Path(path) = ty else {
+        return None;
+    };
     let syn::PathArguments::AngleBracketed(arguments) = &path.path.segments.last()?.arguments
     else {
         return None;
@@ -601,8 +639,7 @@ fn list_bodies(file: &syn::File) -> Vec<(String, String)> {
         if type_name(meta) != "PageMeta" {
             continue;
         }
-        let Some(item) = generic_arguments(objects).and_then(|a| a.first().map(type_name))
-        else {
+        let Some(item) = generic_arguments(objects).and_then(|a| a.first().map(type_name)) else {
             continue;
         };
         out.push((s.ident.to_string(), item));

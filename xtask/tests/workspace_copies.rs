@@ -19,7 +19,13 @@ use plivo_mpc_spec::workspace_root;
 fn copy_workspace() -> tempfile::TempDir {
     let root = workspace_root();
     let listed = Command::new("git")
-        .args(["ls-files", "-z", "--cached", "--others", "--exclude-standard"])
+        .args([
+            "ls-files",
+            "-z",
+            "--cached",
+            "--others",
+            "--exclude-standard",
+        ])
         .current_dir(&root)
         .output()
         .expect("git lists the workspace's files");
@@ -42,7 +48,13 @@ fn copy_workspace() -> tempfile::TempDir {
 fn target_dir() -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
-        .map(|p| if p.is_absolute() { p } else { workspace_root().join(p) })
+        .map(|p| {
+            if p.is_absolute() {
+                p
+            } else {
+                workspace_root().join(p)
+            }
+        })
         .unwrap_or_else(|| workspace_root().join("target"))
 }
 
@@ -83,8 +95,14 @@ fn the_generator_builds_and_repairs_a_broken_client() {
     )
     .unwrap();
 
-    let check = cargo(copy.path(), &["run", "-p", "xtask", "--", "generate", "--check"]);
-    assert!(!check.status.success(), "--check must fail on a broken file");
+    let check = cargo(
+        copy.path(),
+        &["run", "-p", "xtask", "--", "generate", "--check"],
+    );
+    assert!(
+        !check.status.success(),
+        "--check must fail on a broken file"
+    );
     let stderr = String::from_utf8_lossy(&check.stderr);
     assert!(
         stderr.contains("out of date") && stderr.contains("cargo xtask generate"),
@@ -165,7 +183,8 @@ fn an_operation_added_to_the_spec_needs_no_rust() {
 
     let generate = cargo(copy.path(), &["run", "-p", "xtask", "--", "generate"]);
     assert!(generate.status.success(), "cargo xtask generate");
-    let generated = std::fs::read_to_string(copy.path().join("generated/src/generated.rs")).unwrap();
+    let generated =
+        std::fs::read_to_string(copy.path().join("generated/src/generated.rs")).unwrap();
     assert!(generated.contains("pub fn get_widget_by_name("));
 
     // The replay suite (new snapshots written, as a person would before reviewing them), the
@@ -195,16 +214,19 @@ fn an_operation_added_to_the_spec_needs_no_rust() {
         String::from_utf8_lossy(&test.stderr)
     );
     let snapshots = copy.path().join("conformance/tests/snapshots");
-    let replayed = std::fs::read_to_string(
-        snapshots.join("replay__getWidgetByName-200-documented.snap"),
-    )
-    .expect("the new operation's 200 example was replayed");
+    let replayed =
+        std::fs::read_to_string(snapshots.join("replay__getWidgetByName-200-documented.snap"))
+            .expect("the new operation's 200 example was replayed");
     assert!(
         replayed.contains("colour: \"teal\""),
         "the typed value: {replayed}"
     );
-    let refused = std::fs::read_to_string(snapshots.join("replay__getWidgetByName-404-not_found.snap"))
-        .expect("the new operation's 404 example was replayed");
+    let refused =
+        std::fs::read_to_string(snapshots.join("replay__getWidgetByName-404-not_found.snap"))
+            .expect("the new operation's 404 example was replayed");
     assert!(refused.contains("Err, status 404"), "{refused}");
-    assert!(refused.contains("getWidgetByName"), "the error names the operation: {refused}");
+    assert!(
+        refused.contains("getWidgetByName"),
+        "the error names the operation: {refused}"
+    );
 }

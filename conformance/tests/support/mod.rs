@@ -73,7 +73,10 @@ pub fn path_values(op: &Operation, overrides: &[(&str, &str)]) -> Vec<(String, S
             let value = match overrides.iter().find(|(name, _)| *name == p.name) {
                 Some((_, value)) => (*value).to_owned(),
                 None => mount::example_path_value(op, &p.name).unwrap_or_else(|| {
-                    panic!("path parameter {} of {} has no example", p.name, op.operation_id)
+                    panic!(
+                        "path parameter {} of {} has no example",
+                        p.name, op.operation_id
+                    )
                 }),
             };
             (p.name.clone(), value)
