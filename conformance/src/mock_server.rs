@@ -11,11 +11,19 @@
 //! - Basic auth is required, with the user equal to the path's `auth_id`, else 401;
 //! - query parameters are checked against their schemas, and unknown ones refused, else 400
 //!   naming the parameter;
-//! - the `documented` example is the default answer; `Prefer: code=404` or
-//!   `Prefer: example=NAME` (Prism's convention) picks another, and an unknown name is a 400
-//!   listing the names there are.
+//! - a request body is checked against the operation's `requestBody` schema, else 400 naming
+//!   the field;
+//! - the `documented` example is the default answer (else the first success example);
+//!   `Prefer: code=404` or `Prefer: example=NAME` (Prism's convention) picks another, and an
+//!   unknown name is a 400 listing the names there are. A client that cannot send a header
+//!   can put `/__example/NAME` before the path instead;
+//! - `GET /__mock/requests` hands back the requests it saw since the last such call (method,
+//!   path, query, the headers that matter, body) and forgets them; it keeps at most
+//!   [`RECORDED_REQUESTS`] of them, so memory stays flat however long it runs.
 
+use std::collections::VecDeque;
 use std::net::TcpListener;
+use std::sync::{Arc, Mutex};
 
 use base64::Engine as _;
 use serde_json::{json, Value};
@@ -29,6 +37,18 @@ use plivo_mpc_spec::json_schema;
 /// The example served when the request does not ask for one.
 pub const DEFAULT_EXAMPLE: &str = "documented";
 
+/// The most requests the mock remembers for `GET /__mock/requests`; older ones are dropped.
+pub const RECORDED_REQUESTS: usize = 1000;
+
+/// The most bytes of a request body it remembers.
+const RECORDED_BODY_BYTES: usize = 64 * 1024;
+
+/// The path that hands back the recorded requests.
+pub const REQUESTS_PATH: &str = "/__mock/requests";
+
+/// The path prefix that selects an example: `/__example/NAME/v1/...`.
+pub const EXAMPLE_PREFIX: &str = "/__example/";
+
 const JSON: &str = "application/json";
 
 /// What the mock answered, and why (for the request log and for tests).
@@ -38,7 +58,7 @@ pub struct Answer {
     pub body: Value,
     /// The example served (`documented`), or the rule that answered (`unknown path`).
     pub reason: String,
-    pub allow: Option<&'static str>,
+    pub allow: Option<String>,
 }
 
 /// The router: every operation of the spec with its path template, and every example.
@@ -48,6 +68,13 @@ pub struct SpecMock {
     examples: Vec<ResponseExample>,
     document: Value,
     log_requests: bool,
+    recorded: Arc<Mutex<Recorded>>,
+}
+
+#[derive(Debug, Default)]
+struct Recorded {
+    requests: VecDeque<Value>,
+    dropped: u64,
 }
 
 impl SpecMock {
@@ -69,6 +96,7 @@ impl SpecMock {
             examples: catalogue::response_examples(doc)?,
             document: doc.root().clone(),
             log_requests: false,
+            recorded: Arc::default(),
         })
     }
 
@@ -78,9 +106,24 @@ impl SpecMock {
         self
     }
 
-    /// The answer to `request`, as Plivo would give it.
+    /// The answer to `request`, as Plivo would give it (or the recorded requests, for
+    /// [`REQUESTS_PATH`]).
     pub fn answer(&self, request: &Request) -> Answer {
-        let raw_path = request.url.path();
+        if request.url.path() == REQUESTS_PATH {
+            return self.hand_back_recorded();
+        }
+        let (example, raw_path) = match request.url.path().strip_prefix(EXAMPLE_PREFIX) {
+            Some(rest) => match rest.split_once('/') {
+                Some((name, path)) => (Some(name.to_owned()), format!("/{path}")),
+                None => (Some(rest.to_owned()), "/".to_owned()),
+            },
+            None => (None, request.url.path().to_owned()),
+        };
+        self.record(request, &raw_path, example.as_deref());
+        self.answer_at(request, &raw_path, example)
+    }
+
+    fn answer_at(&self, request: &Request, raw_path: &str, example: Option<String>) -> Answer {
         let matching: Vec<_> = self
             .routes
             .iter()
@@ -95,7 +138,10 @@ impl SpecMock {
         else {
             let op = matching[0].0;
             let mut answer = self.error(405, Some(op), "method not allowed", "wrong method");
-            answer.allow = Some("GET");
+            let mut methods: Vec<&str> =
+                matching.iter().map(|(op, _)| op.method.as_str()).collect();
+            methods.dedup();
+            answer.allow = Some(methods.join(", "));
             return answer;
         };
         let auth_id = values
@@ -113,7 +159,73 @@ impl SpecMock {
         if let Err(message) = self.check_query(op, request) {
             return self.error(400, Some(op), &message, "invalid query parameter");
         }
-        self.select_example(op, request)
+        if let Err(message) = self.check_body(op, request) {
+            return self.error(400, Some(op), &message, "invalid request body");
+        }
+        self.select_example(op, request, example)
+    }
+
+    /// The body against the operation's `requestBody`: present when required, JSON, and
+    /// valid against the schema (the first violation is named with its field).
+    fn check_body(&self, op: &Operation, request: &Request) -> Result<(), String> {
+        let Some(body) = &op.request_body else {
+            return Ok(());
+        };
+        if request.body.is_empty() {
+            return if body.required {
+                Err("this call needs a request body".to_owned())
+            } else {
+                Ok(())
+            };
+        }
+        let value: Value = serde_json::from_slice(&request.body)
+            .map_err(|e| format!("the request body is not JSON: {e}"))?;
+        let violations = json_schema::violations(&body.schema, &self.document, &value)
+            .map_err(|e| format!("request body: {e}"))?;
+        match violations.first() {
+            Some((at, message)) => Err(format!("request body at {at}: {message}")),
+            None => Ok(()),
+        }
+    }
+
+    fn record(&self, request: &Request, path: &str, example: Option<&str>) {
+        let header = |name: &str| {
+            request
+                .headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        };
+        let body = &request.body[..request.body.len().min(RECORDED_BODY_BYTES)];
+        let entry = json!({
+            "method": request.method.as_str(),
+            "path": path,
+            "query": request.url.query(),
+            "example": example,
+            "authorization": header("authorization"),
+            "content_type": header("content-type"),
+            "prefer": header("prefer"),
+            "user_agent": header("user-agent"),
+            "body": String::from_utf8_lossy(body),
+        });
+        let mut recorded = self.recorded.lock().unwrap_or_else(|e| e.into_inner());
+        if recorded.requests.len() == RECORDED_REQUESTS {
+            recorded.requests.pop_front();
+            recorded.dropped = recorded.dropped.saturating_add(1);
+        }
+        recorded.requests.push_back(entry);
+    }
+
+    fn hand_back_recorded(&self) -> Answer {
+        let mut recorded = self.recorded.lock().unwrap_or_else(|e| e.into_inner());
+        let requests: Vec<Value> = recorded.requests.drain(..).collect();
+        let dropped = std::mem::take(&mut recorded.dropped);
+        Answer {
+            status: 200,
+            body: json!({ "requests": requests, "dropped": dropped }),
+            reason: "recorded requests".to_owned(),
+            allow: None,
+        }
     }
 
     fn check_query(&self, op: &Operation, request: &Request) -> Result<(), String> {
@@ -157,8 +269,11 @@ impl SpecMock {
         Ok(())
     }
 
-    fn select_example(&self, op: &Operation, request: &Request) -> Answer {
-        let prefer = parse_prefer(request);
+    fn select_example(&self, op: &Operation, request: &Request, example: Option<String>) -> Answer {
+        let mut prefer = parse_prefer(request);
+        if example.is_some() {
+            prefer.example = example;
+        }
         let candidates: Vec<&ResponseExample> = self
             .examples
             .iter()
@@ -241,7 +356,7 @@ impl Respond for SpecMock {
         }
         let mut response = mount::json_response(answer.status, &answer.body, JSON);
         if let Some(allow) = answer.allow {
-            response = response.insert_header("allow", allow);
+            response = response.insert_header("allow", allow.as_str());
         }
         response
     }

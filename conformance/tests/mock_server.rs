@@ -238,3 +238,97 @@ async fn awkward_names_arrive_as_one_segment() {
         .basic_auth(&auth_id, Some("t"));
     assert_eq!(status_and_json(request).await.0, 200, "{path}");
 }
+
+#[tokio::test]
+async fn an_example_prefix_selects_an_example_without_a_header() {
+    let mock = start().await;
+    let examples = plivo_mpc_conformance::response_examples(&mock.doc).unwrap();
+    for op in mock.operations() {
+        for e in examples
+            .iter()
+            .filter(|e| e.operation_id == op.operation_id)
+        {
+            let url = format!(
+                "{}{}{}{}",
+                mock.server.uri(),
+                mock_server::EXAMPLE_PREFIX,
+                e.name,
+                mount::example_path(&op).unwrap()
+            );
+            let request = mock
+                .http
+                .get(url)
+                .basic_auth(support::auth_id(&op), Some(support::TEST_TOKEN));
+            assert_eq!(
+                status_and_json(request).await,
+                (e.status, e.value.clone()),
+                "{} {}",
+                op.operation_id,
+                e.name
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_mock_hands_back_what_it_saw_and_forgets_it() {
+    let mock = start().await;
+    let op = &mock.operations()[0];
+    let requests_url = format!("{}{}", mock.server.uri(), mock_server::REQUESTS_PATH);
+    let _ = mock.http.get(&requests_url).send().await.unwrap();
+    status_and_json(mock.get(op, "?limit=3").header("user-agent", "harness/1")).await;
+    let seen: Value = mock
+        .http
+        .get(&requests_url)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let seen = seen["requests"].as_array().unwrap();
+    assert_eq!(seen.len(), 1, "{seen:?}");
+    assert_eq!(seen[0]["method"], "GET");
+    assert_eq!(seen[0]["path"], mount::example_path(op).unwrap());
+    assert_eq!(seen[0]["query"], "limit=3");
+    assert_eq!(seen[0]["user_agent"], "harness/1");
+    assert!(seen[0]["authorization"]
+        .as_str()
+        .unwrap()
+        .starts_with("Basic "));
+    let again: Value = mock
+        .http
+        .get(&requests_url)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(again["requests"], serde_json::json!([]), "handed back once");
+}
+
+#[tokio::test]
+async fn the_record_stays_bounded() {
+    let mock = start().await;
+    let op = &mock.operations()[0];
+    let requests_url = format!("{}{}", mock.server.uri(), mock_server::REQUESTS_PATH);
+    let extra = 5;
+    for _ in 0..mock_server::RECORDED_REQUESTS + extra {
+        mock.get(op, "").send().await.unwrap();
+    }
+    let seen: Value = mock
+        .http
+        .get(&requests_url)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        seen["requests"].as_array().unwrap().len(),
+        mock_server::RECORDED_REQUESTS
+    );
+    assert_eq!(seen["dropped"], extra as u64);
+}

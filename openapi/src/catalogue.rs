@@ -27,6 +27,15 @@ pub struct Operation {
     pub query_parameters: Vec<Parameter>,
     /// The request body's first example (`application/json`), when the operation takes a body.
     pub request_body_example: Option<Value>,
+    /// The operation's JSON request body, when it takes one.
+    pub request_body: Option<RequestBody>,
+}
+
+/// A JSON request body: whether it is required, and its schema (`$ref`s resolved at the top).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestBody {
+    pub required: bool,
+    pub schema: Value,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -113,6 +122,7 @@ pub fn operations(doc: &SpecDocument) -> Result<Vec<Operation>, CatalogueError> 
                     .collect::<Vec<_>>()
             };
             let request_body_example = request_body_example(doc, op, &pointer)?;
+            let request_body = request_body(doc, op, &pointer)?;
             out.push(Operation {
                 operation_id,
                 summary: op.get("summary").and_then(Value::as_str).map(str::to_owned),
@@ -122,10 +132,36 @@ pub fn operations(doc: &SpecDocument) -> Result<Vec<Operation>, CatalogueError> 
                 path_parameters: by("path"),
                 query_parameters: by("query"),
                 request_body_example,
+                request_body,
             });
         }
     }
     Ok(out)
+}
+
+fn request_body(
+    doc: &SpecDocument,
+    op: &Value,
+    pointer: &str,
+) -> Result<Option<RequestBody>, CatalogueError> {
+    let Some(body) = op.get("requestBody") else {
+        return Ok(None);
+    };
+    let (body, body_pointer) = doc.resolve(body, &format!("{pointer}/requestBody"))?;
+    let Some(schema) = body.pointer("/content/application~1json/schema") else {
+        return Err(shape(
+            format!("{body_pointer}/content"),
+            "only application/json request bodies are supported",
+        ));
+    };
+    let schema_pointer = format!("{body_pointer}/content/application~1json/schema");
+    Ok(Some(RequestBody {
+        required: body
+            .get("required")
+            .and_then(Value::as_bool)
+            .unwrap_or(false),
+        schema: doc.resolve(schema, &schema_pointer)?.0.clone(),
+    }))
 }
 
 /// The first example of the operation's JSON request body: `example`, else the first of
