@@ -289,6 +289,20 @@ impl SpecMock {
                 .find(|e| e.name == DEFAULT_EXAMPLE)
                 .or_else(|| candidates.iter().find(|e| e.is_success())),
         };
+        let no_content = (prefer.example.is_none()
+            && prefer.code.is_none_or(|c| Some(c) == op.success_status))
+        .then_some(op.success_status)
+        .flatten()
+        .filter(|_| candidates.iter().all(|e| !e.is_success()));
+        if let (None, Some(status)) = (chosen, no_content) {
+            // A success without a body (`204`): nothing to pick.
+            return Answer {
+                status,
+                body: Value::Null,
+                reason: format!("{status} without a body"),
+                allow: None,
+            };
+        }
         match chosen {
             Some(example) => Answer {
                 status: example.status,
@@ -354,7 +368,11 @@ impl Respond for SpecMock {
                 answer.reason
             );
         }
-        let mut response = mount::json_response(answer.status, &answer.body, JSON);
+        let mut response = if answer.body.is_null() {
+            ResponseTemplate::new(answer.status)
+        } else {
+            mount::json_response(answer.status, &answer.body, JSON)
+        };
         if let Some(allow) = answer.allow {
             response = response.insert_header("allow", allow.as_str());
         }

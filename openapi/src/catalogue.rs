@@ -29,6 +29,8 @@ pub struct Operation {
     pub request_body_example: Option<Value>,
     /// The operation's JSON request body, when it takes one.
     pub request_body: Option<RequestBody>,
+    /// The lowest success status the operation declares (`2XX` counts as 200).
+    pub success_status: Option<u16>,
 }
 
 /// A JSON request body: whether it is required, and its schema (`$ref`s resolved at the top).
@@ -123,6 +125,14 @@ pub fn operations(doc: &SpecDocument) -> Result<Vec<Operation>, CatalogueError> 
             };
             let request_body_example = request_body_example(doc, op, &pointer)?;
             let request_body = request_body(doc, op, &pointer)?;
+            let success_status = op
+                .get("responses")
+                .and_then(Value::as_object)
+                .into_iter()
+                .flatten()
+                .filter_map(|(status, _)| status_code(status))
+                .filter(|status| (200..300).contains(status))
+                .min();
             out.push(Operation {
                 operation_id,
                 summary: op.get("summary").and_then(Value::as_str).map(str::to_owned),
@@ -133,10 +143,20 @@ pub fn operations(doc: &SpecDocument) -> Result<Vec<Operation>, CatalogueError> 
                 query_parameters: by("query"),
                 request_body_example,
                 request_body,
+                success_status,
             });
         }
     }
     Ok(out)
+}
+
+/// A response key as a status: `404`, or a range (`5XX`) as its first status (500); `default`
+/// has none.
+pub fn status_code(key: &str) -> Option<u16> {
+    match key.as_bytes() {
+        [digit @ b'1'..=b'5', b'X', b'X'] => Some(u16::from(digit - b'0') * 100),
+        _ => key.parse().ok(),
+    }
 }
 
 fn request_body(
@@ -244,13 +264,8 @@ pub fn response_examples(doc: &SpecDocument) -> Result<Vec<ResponseExample>, Cat
         };
         for (status, response) in responses {
             let response_pointer = format!("{responses_pointer}/{}", escape_pointer_token(status));
-            // A range (`5XX`) is replayed as its first status (500); `default` has none.
-            let status = match status.as_bytes() {
-                [digit @ b'1'..=b'5', b'X', b'X'] => u16::from(digit - b'0') * 100,
-                _ => match status.parse::<u16>() {
-                    Ok(status) => status,
-                    Err(_) => continue,
-                },
+            let Some(status) = status_code(status) else {
+                continue;
             };
             let (response, response_pointer) = doc.resolve(response, &response_pointer)?;
             let Some(content) = response.get("content").and_then(Value::as_object) else {

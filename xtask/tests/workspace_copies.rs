@@ -15,6 +15,10 @@ use std::process::{Command, Output};
 
 use plivo_mpc_spec::workspace_root;
 
+/// The copies share one target directory, where each builds its own `xtask` binary at the same
+/// path (a binary reads the spec of the workspace it was built in): one copy at a time.
+static ONE_COPY_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 /// A copy of every file git tracks (plus uncommitted edits of them) in a temporary folder.
 fn copy_workspace() -> tempfile::TempDir {
     let root = workspace_root();
@@ -86,6 +90,7 @@ fn cargo(dir: &Path, args: &[&str]) -> Output {
 #[test]
 #[ignore = "builds a copy of the workspace (minutes); .ci/run runs it"]
 fn the_generator_builds_and_repairs_a_broken_client() {
+    let _one = ONE_COPY_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let copy = copy_workspace();
     let generated = copy.path().join("generated/src/generated.rs");
     let committed = std::fs::read_to_string(&generated).unwrap();
@@ -173,6 +178,7 @@ const NEW_SCHEMA: &str = r#"
 #[test]
 #[ignore = "builds a copy of the workspace (minutes); .ci/run runs it"]
 fn an_operation_added_to_the_spec_needs_no_rust() {
+    let _one = ONE_COPY_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let copy = copy_workspace();
     let spec_path = copy.path().join("openapi/plivo-mpc.yaml");
     let spec = std::fs::read_to_string(&spec_path).unwrap();
