@@ -70,6 +70,44 @@ fn instances(doc: &SpecDocument) -> BTreeMap<String, Vec<Value>> {
             .unwrap();
         walk(&example.value, schema, doc, &mut out);
     }
+    // Responses that only extensions name (`AsyncAccepted` in `x-plivo-async`), and schemas'
+    // own `example`s, are instances too.
+    for (name, response) in doc
+        .at("/components/responses")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        let Some(media) = response.pointer("/content/application~1json") else {
+            continue;
+        };
+        let examples = media.get("examples").and_then(Value::as_object);
+        for example in examples.into_iter().flat_map(|m| m.values()) {
+            let pointer = format!("/components/responses/{name}");
+            let (example, _) = doc.resolve(example, &pointer).unwrap();
+            walk(&example["value"], &media["schema"], doc, &mut out);
+        }
+    }
+    for (name, schema) in object_components(doc) {
+        if let Some(example) = schema.get("example") {
+            out.entry(name).or_default().push(example.clone());
+        }
+    }
+    // Request bodies are instances too: every example of every operation's JSON body.
+    for op in plivo_mpc_conformance::operations(doc).unwrap() {
+        let Some(body) = doc.at(&format!("{}/requestBody", op.pointer)) else {
+            continue;
+        };
+        let (body, _) = doc.resolve(body, &op.pointer).unwrap();
+        let Some(media) = body.pointer("/content/application~1json") else {
+            continue;
+        };
+        let examples = media.get("examples").and_then(Value::as_object);
+        for example in examples.into_iter().flat_map(|m| m.values()) {
+            let (example, _) = doc.resolve(example, &op.pointer).unwrap();
+            walk(&example["value"], &media["schema"], doc, &mut out);
+        }
+    }
     out
 }
 

@@ -66,15 +66,56 @@ fn doc_body(file: &str, status: u16) -> Value {
         .unwrap_or_else(|e| panic!("{file}: {e}"))
 }
 
-/// Every example object of the spec (responses and request bodies), with its pointer.
-fn examples(doc: &SpecDocument) -> Vec<(String, Value, u16)> {
-    let mut out = Vec::new();
-    for example in plivo_mpc_conformance::response_examples(doc).unwrap() {
-        let pointer = example.pointer.trim_end_matches("/value").to_owned();
-        let object = doc.at(&pointer).cloned().unwrap_or(Value::Null);
-        out.push((pointer, object, example.status));
+/// One Example Object of the spec.
+struct Example {
+    pointer: String,
+    object: Value,
+    /// The status of the response it belongs to (200 where that is not known: request bodies,
+    /// responses that only an extension names).
+    status: u16,
+    /// The component schema of its media type, when that is a `$ref`.
+    component: Option<String>,
+}
+
+/// Every Example Object of the document: under every `examples` map of a media type, in
+/// `paths` and in `components` alike (some responses are only named by `x-plivo-async`).
+fn examples(doc: &SpecDocument) -> Vec<Example> {
+    fn walk(value: &Value, pointer: &str, status: u16, doc: &SpecDocument, out: &mut Vec<Example>) {
+        let Value::Object(map) = value else { return };
+        let component = map
+            .get("schema")
+            .and_then(|s| s.get("$ref"))
+            .and_then(Value::as_str)
+            .map(|r| r.rsplit('/').next().unwrap().to_owned());
+        for (key, child) in map {
+            let child_pointer = format!("{pointer}/{}", key.replace('~', "~0").replace('/', "~1"));
+            if key == "examples" && map.contains_key("schema") {
+                for (name, example) in child.as_object().into_iter().flatten() {
+                    let example_pointer = format!("{child_pointer}/{name}");
+                    let (object, _) = doc.resolve(example, &example_pointer).unwrap();
+                    out.push(Example {
+                        pointer: example_pointer,
+                        object: object.clone(),
+                        status,
+                        component: component.clone(),
+                    });
+                }
+                continue;
+            }
+            let status = match pointer.ends_with("/responses") {
+                true => plivo_mpc_spec_status(key).unwrap_or(status),
+                false => status,
+            };
+            walk(child, &child_pointer, status, doc, out);
+        }
     }
+    let mut out = Vec::new();
+    walk(doc.root(), "", 200, doc, &mut out);
     out
+}
+
+fn plivo_mpc_spec_status(key: &str) -> Option<u16> {
+    plivo_mpc_conformance::catalogue::status_code(key)
 }
 
 #[test]
@@ -83,7 +124,13 @@ fn every_example_carries_checkable_provenance() {
     let manifest = manifest();
     let mut problems = Vec::new();
     let mut cited = std::collections::BTreeSet::new();
-    for (pointer, object, status) in examples(&doc) {
+    for Example {
+        pointer,
+        object,
+        status,
+        ..
+    } in examples(&doc)
+    {
         let evidence = &object["x-evidence"];
         let field = |key: &str| evidence.get(key).and_then(Value::as_str);
         match field("source") {
@@ -208,39 +255,94 @@ fn evidence_files_are_the_manifests_byte_for_byte() {
     }
 }
 
-/// Every SDK fixture kept as evidence that is a participant or a list of them decodes with the
-/// client and writes back equal (unknown keys aside: there are none in these bodies).
+/// Every SDK fixture an example cites decodes with the client as its response's type and writes
+/// back equal, unknown keys aside (a key the schema does not name is accepted and not kept).
 #[test]
 fn every_sdk_fixture_decodes_and_writes_back_unchanged() {
-    let mut decoded = 0;
-    for entry in manifest().iter().filter(|e| e.file.ends_with(".json")) {
-        let body = json_of(&entry.file);
-        let component = if body.get("objects").is_some() && body.get("meta").is_some() {
-            "ParticipantList"
-        } else if body.get("member_id").is_some() {
-            "Participant"
-        } else if body.get("error").is_some() {
-            "ErrorResponse"
-        } else {
+    let doc = support::spec();
+    let mut decoded = std::collections::BTreeSet::new();
+    for example in examples(&doc) {
+        let evidence = &example.object["x-evidence"];
+        if evidence["source"] != "fixture" {
             continue;
-        };
-        // Unknown keys aside: a key the component's schema does not name (the get-participant
-        // fixtures' `api_id`) is accepted and not kept.
-        let doc = support::spec();
-        let known = doc
-            .at(&format!("/components/schemas/{component}/properties"))
-            .and_then(Value::as_object)
-            .expect("the component has properties");
-        let mut body = body;
-        body.as_object_mut()
+        }
+        let folder = evidence["repository"]
+            .as_str()
             .unwrap()
-            .retain(|key, _| known.contains_key(key));
+            .rsplit('/')
+            .next()
+            .unwrap();
+        let file = format!("{folder}/{}", evidence["path"].as_str().unwrap());
+        let component = example
+            .component
+            .unwrap_or_else(|| panic!("{}: its media type names no component", example.pointer));
+        let body = known_keys(
+            json_of(&file),
+            &doc.root()["components"]["schemas"][&component],
+            &doc,
+        );
         let written =
-            plivo_mpc::generated::operations::round_trip_component(component, body.clone())
+            plivo_mpc::generated::operations::round_trip_component(&component, body.clone())
                 .expect("a component of the spec")
-                .unwrap_or_else(|e| panic!("{} does not decode as {component}: {e}", entry.file));
-        assert_eq!(written, body, "{} changed on the way back", entry.file);
-        decoded += 1;
+                .unwrap_or_else(|e| panic!("{file} does not decode as {component}: {e}"));
+        assert_eq!(
+            written, body,
+            "{file} changed on the way back as {component}"
+        );
+        decoded.insert(file);
     }
-    assert!(decoded >= 8, "only {decoded} fixtures decoded");
+    assert!(
+        decoded.len() >= 20,
+        "only {} fixtures decoded",
+        decoded.len()
+    );
+}
+
+/// `value` without the keys its schema does not name, at every depth.
+fn known_keys(value: Value, schema: &Value, doc: &SpecDocument) -> Value {
+    let schema = match schema.get("$ref").and_then(Value::as_str) {
+        Some(r) => doc.at(&r[1..]).unwrap(),
+        None => schema,
+    };
+    if let Some(branches) = schema
+        .get("anyOf")
+        .or(schema.get("allOf"))
+        .and_then(Value::as_array)
+    {
+        // The branch that names properties (a nullable reference is `anyOf: [$ref, null]`).
+        return match branches.iter().find(|b| {
+            !b.get("enum")
+                .is_some_and(|e| e == &serde_json::json!([null]))
+        }) {
+            Some(branch) if !value.is_null() => known_keys(value, branch, doc),
+            _ => value,
+        };
+    }
+    match value {
+        Value::Object(map) => {
+            let properties = schema.get("properties").and_then(Value::as_object);
+            Value::Object(
+                map.into_iter()
+                    .filter(|(k, _)| properties.is_none_or(|p| p.contains_key(k)))
+                    .map(|(k, v)| {
+                        let sub = properties
+                            .and_then(|p| p.get(&k))
+                            .cloned()
+                            .unwrap_or(Value::Null);
+                        (k, known_keys(v, &sub, doc))
+                    })
+                    .collect(),
+            )
+        }
+        Value::Array(items) => {
+            let sub = schema.get("items").cloned().unwrap_or(Value::Null);
+            Value::Array(
+                items
+                    .into_iter()
+                    .map(|v| known_keys(v, &sub, doc))
+                    .collect(),
+            )
+        }
+        other => other,
+    }
 }

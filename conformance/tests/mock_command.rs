@@ -71,7 +71,7 @@ fn serves_logs_and_stops_on_ctrl_c() {
     assert!(exit.success(), "{exit:?}");
     let log = lines.concat();
     assert!(log.contains("GET /v1/Account/"), "{log}");
-    assert!(log.contains("(example 200-documented)"), "{log}");
+    assert!(log.contains("-> 200 (example 200-"), "{log}");
     assert!(log.ends_with("stopped\n"), "{log}");
 }
 

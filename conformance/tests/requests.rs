@@ -36,9 +36,8 @@ async fn captured_request(op: &Operation, query: support::Query<'_>) -> Request 
         .mount(&server)
         .await;
     let auth_id = support::auth_id(op);
-    let mpc = mount::example_path_value(op, support::mpc_parameter(op)).unwrap();
     let client = support::client_for(&server, &auth_id);
-    let _ = support::call(&client, op, &mpc, query).await;
+    let _ = support::call(&client, op, &[], query).await;
     let mut received = server.received_requests().await.unwrap();
     assert_eq!(
         received.len(),
@@ -79,6 +78,11 @@ fn describe(op: &Operation, request: &Request) -> String {
         };
         out.push_str(&format!("\n{name}: {shown}"));
     }
+    if !request.body.is_empty() {
+        let body: Value = serde_json::from_slice(&request.body).expect("a JSON body");
+        out.push_str("\n\n");
+        out.push_str(&serde_json::to_string_pretty(&body).unwrap());
+    }
     assert!(!out.contains(support::TEST_TOKEN));
     out
 }
@@ -88,10 +92,13 @@ async fn requests_match_their_snapshots() {
     let doc = support::spec();
     for op in support::operations(&doc) {
         let query = every_query_example(&op);
-        for (scenario, query) in [
+        let scenarios = [
             ("path-only", &[][..]),
             ("every-query-parameter", &query[..]),
-        ] {
+        ];
+        // An operation without query parameters has one request to show.
+        let shown = if query.is_empty() { 1 } else { 2 };
+        for (scenario, query) in &scenarios[..shown] {
             let request = captured_request(&op, query).await;
             assert_eq!(request.method.as_str(), op.method);
             insta::with_settings!({ omit_expression => true, info => &op.pointer }, {
@@ -102,6 +109,35 @@ async fn requests_match_their_snapshots() {
             });
         }
     }
+}
+
+/// The body a call sends is the spec's request body example, every key and value as given, with
+/// `Content-Type: application/json`.
+#[tokio::test]
+async fn the_request_body_is_the_example_as_json() {
+    let doc = support::spec();
+    let mut with_body = 0;
+    for op in support::operations(&doc) {
+        let request = captured_request(&op, &[]).await;
+        let Some(example) = &op.request_body_example else {
+            assert!(
+                request.body.is_empty(),
+                "{}: a body nobody asked for",
+                op.operation_id
+            );
+            continue;
+        };
+        with_body += 1;
+        let sent: Value = serde_json::from_slice(&request.body)
+            .unwrap_or_else(|e| panic!("{}: the body is not JSON: {e}", op.operation_id));
+        assert_eq!(&sent, example, "{}", op.operation_id);
+        assert_eq!(
+            request.headers["content-type"], "application/json",
+            "{}",
+            op.operation_id
+        );
+    }
+    assert!(with_body > 0, "the spec has operations with a request body");
 }
 
 #[tokio::test]

@@ -25,6 +25,14 @@ struct Shape {
 }
 
 fn spec_shape(schema: &Value, doc: &Value) -> Shape {
+    // `allOf: [$ref]` (a reference with a description of its own) is the reference.
+    if let Some([only]) = schema
+        .get("allOf")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+    {
+        return spec_shape(only, doc);
+    }
     let (nullable, target) = support::nullable_and_target(schema);
     if let Some(r) = target.get("$ref").and_then(Value::as_str) {
         let name = r.rsplit('/').next().unwrap();
@@ -132,10 +140,14 @@ fn generated_types_have_the_spec_schemas() {
         let rust = generated_schema(name);
         let defs = rust.get("$defs").cloned().unwrap_or(Value::Null);
         if spec_schema.get("type").and_then(Value::as_str) != Some("object") {
-            let (want, got) = (
+            let (want, mut got) = (
                 spec_shape(spec_schema, doc.root()),
                 rust_shape(&rust, &defs),
             );
+            // As for fields below: a newtype's pattern is checked by decoding, not in schemars.
+            if got.pattern.is_none() {
+                got.pattern = want.pattern.clone();
+            }
             if want != got {
                 problems.push(format!("{name}: spec {want:?}, Rust {got:?}"));
             }
@@ -187,6 +199,10 @@ fn generated_types_have_the_spec_schemas() {
             // schemars schema; tests/decoding_rules.rs checks the pattern by decoding.
             if got.pattern.is_none() {
                 got.pattern = want.pattern.clone();
+            }
+            // An inline object becomes a named struct (`UpdateParticipantResponseMessage`).
+            if want.base == "object" && got.base.starts_with("object ") {
+                got.base = "object".to_owned();
             }
             if want != got {
                 problems.push(format!("{name}.{field}: spec {want:?}, Rust {got:?}"));

@@ -129,12 +129,22 @@ proptest! {
                 .await;
             let client = support::client_for(&server, AUTH_ID);
             for op in support::operations(&doc) {
-                let parameter = support::mpc_parameter(&op).to_owned();
+                // Every path value the caller gives is the generated one.
+                let parameters = support::caller_path_parameters(&op);
                 let expected = mount::expected_segments(&op.path_template, |name| {
-                    Some(if name == parameter { value.clone() } else { AUTH_ID.to_owned() })
+                    Some(if parameters.contains(&name) { value.clone() } else { AUTH_ID.to_owned() })
                 })
                 .unwrap();
-                let _ = support::call(&client, &op, &value, &[]).await;
+                let overrides: Vec<(&str, &str)> =
+                    parameters.iter().map(|p| (*p, value.as_str())).collect();
+                let before = server.received_requests().await.unwrap().len();
+                let outcome = support::call(&client, &op, &overrides, &[]).await;
+                if expected.iter().any(|s| s == "." || s == "..") {
+                    // A whole-segment `.`/`..` is refused before sending (tests/path_safety.rs).
+                    prop_assert!(outcome.is_err());
+                    prop_assert_eq!(server.received_requests().await.unwrap().len(), before);
+                    continue;
+                }
                 let received = server.received_requests().await.unwrap();
                 let last = received.last().expect("the request was sent");
                 prop_assert_eq!(mount::received_segments(last.url.path()), expected);

@@ -14,7 +14,7 @@ use crate::error::MpcError;
 use crate::generated::types::ErrorResponse;
 use crate::generated::{Error, ResponseValue};
 use crate::hooks::{CallNotes, CALL_NOTES};
-use crate::path::PathValues;
+use crate::path::{DotSegment, PathValues};
 
 /// An operation of the spec, as progenitor generated it. Implemented (by the rendered glue) for
 /// every builder in [`crate::generated::builder`]; not meant to be implemented elsewhere.
@@ -37,6 +37,8 @@ pub trait Operation: Sized {
 pub struct Call<B> {
     builder: B,
     path_values: PathValues,
+    /// A path value no request can carry, refused by `send`.
+    refused: Option<String>,
 }
 
 impl<B> Call<B> {
@@ -44,6 +46,7 @@ impl<B> Call<B> {
         Self {
             builder,
             path_values: PathValues::default(),
+            refused: None,
         }
     }
 
@@ -52,14 +55,24 @@ impl<B> Call<B> {
         Self {
             builder: set(self.builder),
             path_values: self.path_values,
+            refused: self.refused,
         }
     }
 
     /// The text to hand progenitor for a path value: the value itself, or a placeholder that the
-    /// `pre` hook replaces with the value encoded (see [`PathValues`]).
-    pub(crate) fn path_value(mut self, value: String) -> (Self, String) {
-        let text = self.path_values.hand_over(value);
-        (self, text)
+    /// `pre` hook replaces with the value encoded (see [`PathValues`]). A value that no URL can
+    /// carry is noted, and `send` refuses the call.
+    pub(crate) fn path_value(mut self, value: String, whole_segment: bool) -> (Self, String) {
+        match self.path_values.hand_over(value, whole_segment) {
+            Ok(text) => (self, text),
+            Err(DotSegment(value)) => {
+                self.refused.get_or_insert(format!(
+                    "the path value {value:?} is a dot-segment, which a URL resolves away \
+                     (the request would address another resource)"
+                ));
+                (self, "refused".to_owned())
+            }
+        }
     }
 }
 
@@ -73,6 +86,9 @@ impl<B: Operation> Call<B> {
     /// answer. Every failure is an [`MpcError`] naming the operation, with the status and the
     /// number of attempts.
     pub async fn send(self) -> Result<ResponseValue<B::Success>, MpcError> {
+        if let Some(why) = self.refused {
+            return Err(MpcError::invalid_request(B::ID, why));
+        }
         let notes = CallNotes {
             path_values: self.path_values,
             ..CallNotes::default()

@@ -72,6 +72,16 @@ impl MpcError {
         self.operation
     }
 
+    pub(crate) fn invalid_request(operation: &'static str, message: String) -> Self {
+        Self {
+            kind: ErrorKind::InvalidRequest,
+            operation,
+            status: None,
+            attempts: 0,
+            message,
+        }
+    }
+
     pub(crate) fn paging(operation: &'static str, message: String) -> Self {
         Self {
             kind: ErrorKind::Paging,

@@ -35,15 +35,36 @@ pub(crate) fn encode_path_segment(value: &str) -> String {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct PathValues(Vec<String>);
 
+/// A path value that no URL can carry: `.` or `..` as a whole segment is a dot-segment, which
+/// URL parsers resolve away (percent-encoded too: `%2e%2e` counts as `..`), so the request would
+/// go to another resource.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct DotSegment(pub String);
+
 impl PathValues {
-    /// What to give progenitor for `value`: the value, or a placeholder for it.
-    pub(crate) fn hand_over(&mut self, value: String) -> String {
+    /// What to give progenitor for `value`: the value, or a placeholder for it. `whole_segment`
+    /// says whether the value is a segment on its own (`{member_id}`) rather than part of one
+    /// (`name_{mpc_name}`).
+    pub(crate) fn hand_over(
+        &mut self,
+        value: String,
+        whole_segment: bool,
+    ) -> Result<String, DotSegment> {
+        let lowered = value.to_ascii_lowercase();
+        if whole_segment
+            && matches!(
+                lowered.as_str(),
+                "." | ".." | "%2e" | ".%2e" | "%2e." | "%2e%2e"
+            )
+        {
+            return Err(DotSegment(value));
+        }
         if !value.contains('\\') {
-            return value;
+            return Ok(value);
         }
         let placeholder = placeholder(self.0.len());
         self.0.push(value);
-        placeholder
+        Ok(placeholder)
     }
 
     /// `path` with every placeholder replaced by its value, encoded; an error names a
@@ -78,13 +99,29 @@ mod tests {
     #[test]
     fn only_backslashes_take_the_long_way() {
         let mut values = PathValues::default();
-        assert_eq!(values.hand_over("my conf/1".to_owned()), "my conf/1");
-        let first = values.hand_over(r"a\b".to_owned());
-        let second = values.hand_over(r"c\d".to_owned());
+        assert_eq!(
+            values.hand_over("my conf/1".to_owned(), false).unwrap(),
+            "my conf/1"
+        );
+        let first = values.hand_over(r"a\b".to_owned(), false).unwrap();
+        let second = values.hand_over(r"c\d".to_owned(), true).unwrap();
         assert_ne!(first, second);
         let path = format!("/x/name_{first}/P/{second}/");
         assert_eq!(values.fill(&path).unwrap(), "/x/name_a%5Cb/P/c%5Cd/");
         assert!(values.fill("/x/").unwrap_err().contains("missing"));
+    }
+
+    #[test]
+    fn a_whole_segment_cannot_be_a_dot_segment() {
+        let mut values = PathValues::default();
+        for dots in [".", "..", "%2e%2E", ".%2e"] {
+            assert!(values.hand_over(dots.to_owned(), true).is_err(), "{dots}");
+            assert!(
+                values.hand_over(dots.to_owned(), false).is_ok(),
+                "name_{dots} is fine"
+            );
+        }
+        assert!(values.hand_over("...".to_owned(), true).is_ok());
     }
 
     #[test]

@@ -245,6 +245,17 @@ fn operation_glue(builder: &Builder, operation: &Operation) -> anyhow::Result<To
             );
         }
     }
+    // Whether each path value is a whole segment (`{member_id}`) rather than part of one
+    // (`name_{mpc_name}`): a whole segment may not be `.` or `..`.
+    let whole: Vec<bool> = arguments
+        .iter()
+        .map(|a| {
+            operation
+                .path_template
+                .split('/')
+                .any(|segment| segment == format!("{{{a}}}"))
+        })
+        .collect();
     let forwarded = builder
         .setters
         .iter()
@@ -281,7 +292,7 @@ fn operation_glue(builder: &Builder, operation: &Operation) -> anyhow::Result<To
                     self.generated().#method().auth_id(self.auth_id().to_owned()),
                 );
                 #(
-                    let (call, #arguments) = call.path_value(#arguments.into());
+                    let (call, #arguments) = call.path_value(#arguments.into(), #whole);
                     let call = call.map(|b| b.#arguments(#arguments));
                 )*
                 call
@@ -323,11 +334,17 @@ fn dispatch_arm(builder: &Builder, operation: &Operation) -> TokenStream {
         .filter(|s| s.name != "auth_id" && !path_names.contains(&s.name.to_string().as_str()))
         .filter_map(|s| try_into_target(&s.generics).map(|t| (&s.name, t)))
         .collect();
+    // Keyed by the spec's name (`end_time__gt`), which progenitor's setter may spell otherwise
+    // (`end_time_gt`).
     let query = setters
         .iter()
         .filter(|(name, _)| *name != "body")
         .map(|(name, ty)| {
-            let text = name.to_string();
+            let text = operation
+                .query_parameters
+                .iter()
+                .find(|p| same_name(&p.name, &name.to_string()))
+                .map_or_else(|| name.to_string(), |p| p.name.clone());
             quote!(#text => call.#name(from_json::<#ty>(name, value)?),)
         });
     let body = match setters.iter().find(|(name, _)| *name == "body") {

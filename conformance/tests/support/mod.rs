@@ -54,34 +54,45 @@ pub fn client_for(server: &MockServer, auth_id: &str) -> MpcClient {
         .expect("a client for the mock server")
 }
 
-/// The MPC path parameter (`mpc_name` or `mpc_uuid`) of `op`: the first after `auth_id`.
-pub fn mpc_parameter(op: &Operation) -> &str {
+/// The path parameters of `op` that a caller gives (every one but `auth_id`, which the client
+/// fills in): `mpc_name`, `mpc_uuid`, `member_id`.
+pub fn caller_path_parameters(op: &Operation) -> Vec<&str> {
     op.path_parameters
         .iter()
         .map(|p| p.name.as_str())
-        .find(|name| *name != "auth_id")
-        .unwrap_or_else(|| panic!("{} has no MPC path parameter", op.operation_id))
+        .filter(|name| *name != "auth_id")
+        .collect()
 }
 
-/// The spec's example value of every path parameter of `op` but `auth_id` (which the client
-/// fills in), with `overrides` in their place.
+/// The spec's example value of every caller path parameter of `op`, with `overrides` in their
+/// place.
 pub fn path_values(op: &Operation, overrides: &[(&str, &str)]) -> Vec<(String, String)> {
-    op.path_parameters
-        .iter()
-        .filter(|p| p.name != "auth_id")
-        .map(|p| {
-            let value = match overrides.iter().find(|(name, _)| *name == p.name) {
+    caller_path_parameters(op)
+        .into_iter()
+        .map(|name| {
+            let value = match overrides.iter().find(|(n, _)| *n == name) {
                 Some((_, value)) => (*value).to_owned(),
-                None => mount::example_path_value(op, &p.name).unwrap_or_else(|| {
+                None => mount::example_path_value(op, name).unwrap_or_else(|| {
                     panic!(
-                        "path parameter {} of {} has no example",
-                        p.name, op.operation_id
+                        "path parameter {name} of {} has no example",
+                        op.operation_id
                     )
                 }),
             };
-            (p.name.clone(), value)
+            (name.to_owned(), value)
         })
         .collect()
+}
+
+/// The segments a request for `op` must arrive as, with `overrides` for path values.
+pub fn expected_segments(op: &Operation, overrides: &[(&str, &str)]) -> Vec<String> {
+    mount::expected_segments(&op.path_template, |name| {
+        match overrides.iter().find(|(n, _)| *n == name) {
+            Some((_, value)) => Some((*value).to_owned()),
+            None => mount::example_path_value(op, name),
+        }
+    })
+    .unwrap_or_else(|e| panic!("{}: {e}", op.operation_id))
 }
 
 /// Query parameters to send, by name, as JSON values.
@@ -89,10 +100,15 @@ pub type Query<'a> = &'a [(&'a str, Value)];
 
 pub type Outcome = Result<Answer, MpcError>;
 
-/// Calls `op` with the spec's example path values (the MPC parameter replaced by `mpc`), the
-/// given query and the spec's request body example, if the operation takes a body.
-pub async fn call(client: &MpcClient, op: &Operation, mpc: &str, query: Query<'_>) -> Outcome {
-    let path = path_values(op, &[(mpc_parameter(op), mpc)]);
+/// Calls `op` by its operationId with the spec's example path values (`overrides` in their
+/// place), the given query and the spec's request body example, if the operation takes one.
+pub async fn call(
+    client: &MpcClient,
+    op: &Operation,
+    overrides: &[(&str, &str)],
+    query: Query<'_>,
+) -> Outcome {
+    let path = path_values(op, overrides);
     let path: Vec<(&str, String)> = path.iter().map(|(n, v)| (n.as_str(), v.clone())).collect();
     plivo_mpc::generated::operations::call_by_operation_id(
         client,
@@ -103,6 +119,24 @@ pub async fn call(client: &MpcClient, op: &Operation, mpc: &str, query: Query<'_
     )
     .await
     .unwrap_or_else(|e| panic!("{}: {e}", op.operation_id))
+}
+
+/// A strict mock for `op` at `segments`: its first success example, or its success status with
+/// no body when it documents none (a `204`).
+pub fn success_mock(op: &Operation, segments: Vec<String>, auth: BasicAuth<'_>) -> wiremock::Mock {
+    let examples = plivo_mpc_conformance::response_examples(&spec()).unwrap();
+    match examples
+        .iter()
+        .find(|e| e.operation_id == op.operation_id && e.is_success())
+    {
+        Some(example) => mount::example_mock(op, example, segments, auth),
+        None => wiremock::Mock::given(wiremock::matchers::method(op.method.as_str()))
+            .and(mount::PathSegments(segments))
+            .and(wiremock::matchers::basic_auth(auth.user, auth.password))
+            .respond_with(wiremock::ResponseTemplate::new(
+                op.success_status.expect("a success status"),
+            )),
+    }
 }
 
 /// What a call produced, as a person reviews it in a snapshot: the status and the typed value
