@@ -6,6 +6,7 @@ pub mod mock_server;
 pub mod mount;
 
 pub use plivo_mpc_spec::{
-    catalogue, document, json_schema, operations, response_examples, Operation, ResponseExample,
+    catalogue, document, documented_example, json_schema, operations, response_examples, Operation,
+    ResponseExample,
 };
 pub use plivo_mpc_spec::{default_spec_path, workspace_root, LoadError, SpecDocument};

@@ -35,7 +35,7 @@ use plivo_mpc_spec::document::SpecDocument;
 use plivo_mpc_spec::json_schema;
 
 /// The example served when the request does not ask for one.
-pub const DEFAULT_EXAMPLE: &str = "documented";
+pub const DEFAULT_EXAMPLE: &str = plivo_mpc_spec::catalogue::DOCUMENTED;
 
 /// The most requests the mock remembers for `GET /__mock/requests`; older ones are dropped.
 pub const RECORDED_REQUESTS: usize = 1000;

@@ -3,29 +3,50 @@
 //!
 //! ```no_run
 //! use futures::TryStreamExt as _;
+//! use plivo_mpc::types::{AddParticipantRequestRole, RecordingFileFormat};
 //! use plivo_mpc::{Credentials, MpcClient};
 //!
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! // Or MpcClient::from_env(), which reads PLIVO_AUTH_ID and PLIVO_AUTH_TOKEN.
 //! let client = MpcClient::new(Credentials::new("MAXXXXXXXXXXXXXXXXXX", "auth-token")?)?;
 //!
-//! let page = client
-//!     .list_participants_by_name("test_mpc_1")
-//!     .limit(20)
-//!     .send()
-//!     .await?
-//!     .into_inner();
+//! // List: the participants of an MPC, a page at a time or all of them as a stream.
+//! let page = client.list_participants_by_name("test_mpc_1").limit(20).send().await?;
 //! for p in &page.objects {
 //!     println!("{} {} joined {}", *p.member_id, p.role, p.join_time);
 //! }
-//!
-//! // Every participant of an MPC that has ended (addressed by uuid), a page at a time.
-//! let mut all = client
-//!     .list_participants_by_uuid("d5c8be43-87d0-4ba6-90a1-011bb6ab0a00")
-//!     .stream();
+//! let mut all = client.list_participants_by_name("test_mpc_1").stream();
 //! while let Some(p) = all.try_next().await? {
 //!     println!("{}", *p.member_id);
 //! }
+//!
+//! // Add: call a number into the MPC as an agent.
+//! let added = client
+//!     .add_participant_by_name("test_mpc_1")
+//!     .body_map(|b| {
+//!         b.role(AddParticipantRequestRole::Agent)
+//!             .from(Some("14155550100".to_owned()))
+//!             .to(Some("14155550123".to_owned()))
+//!     })
+//!     .send()
+//!     .await?;
+//! println!("{}", added.message);
+//!
+//! // Mute one member (or "all"), then kick it.
+//! client
+//!     .update_participant_by_name("test_mpc_1", "229")
+//!     .body_map(|b| b.mute(Some(true)))
+//!     .send()
+//!     .await?;
+//! client.kick_participant_by_name("test_mpc_1", "229").send().await?;
+//!
+//! // Record the whole MPC.
+//! let recording = client
+//!     .start_mpc_recording_by_name("test_mpc_1")
+//!     .body_map(|b| b.file_format(Some(RecordingFileFormat::Mp3)))
+//!     .send()
+//!     .await?;
+//! println!("{}", recording.message);
 //! # Ok(())
 //! # }
 //! ```

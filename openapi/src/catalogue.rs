@@ -253,6 +253,23 @@ fn parameters(
     Ok(out)
 }
 
+/// The name of the example that is Plivo's published response (the default a mock serves).
+pub const DOCUMENTED: &str = "documented";
+
+/// The first success example named [`DOCUMENTED`]: Plivo's published participant list, the body
+/// tests, the mock and the benchmarks start from.
+pub fn documented_example(doc: &SpecDocument) -> Result<ResponseExample, CatalogueError> {
+    response_examples(doc)?
+        .into_iter()
+        .find(|e| e.is_success() && e.name == DOCUMENTED)
+        .ok_or_else(|| {
+            shape(
+                "/paths",
+                format!("no success example is named {DOCUMENTED}"),
+            )
+        })
+}
+
 /// Every example of every response of every operation. A response without any example is not
 /// an error here (the lint reports it); it simply yields nothing.
 pub fn response_examples(doc: &SpecDocument) -> Result<Vec<ResponseExample>, CatalogueError> {

@@ -8,5 +8,7 @@ pub mod document;
 pub mod json_schema;
 mod source_lines;
 
-pub use catalogue::{operations, response_examples, Operation, ResponseExample};
+pub use catalogue::{
+    documented_example, operations, response_examples, Operation, ResponseExample,
+};
 pub use document::{default_spec_path, workspace_root, LoadError, SpecDocument};
