@@ -437,14 +437,22 @@ fn typed_query_value(schema: &Value, text: &str) -> Result<Value, &'static str> 
                 return Err("an integer");
             }
             // The spec sets no upper bound on `offset`; an integer past 64 bits is still an
-            // integer, compared with the bounds as a float.
+            // integer, compared with the bounds as a float, and one past the largest float
+            // (309 digits or more) as the largest float of its sign.
             Ok(text
                 .parse::<i64>()
                 .map(Value::from)
                 .or_else(|_| text.parse::<u64>().map(Value::from))
                 .unwrap_or_else(|_| {
-                    let approx = text.parse::<f64>().expect("digits parse as a float");
-                    Value::Number(serde_json::Number::from_f64(approx).expect("finite"))
+                    let approx = text.parse::<f64>().unwrap_or(f64::INFINITY);
+                    let finite = if approx.is_finite() {
+                        approx
+                    } else if text.starts_with('-') {
+                        f64::MIN
+                    } else {
+                        f64::MAX
+                    };
+                    Value::from(finite)
                 }))
         }
         Some("number") => text

@@ -260,6 +260,25 @@ async fn an_error_body_whose_error_is_an_object() {
     snapshot!("error_is_object", rendered);
 }
 
+/// serde reads a struct from an array of its fields in order; Plivo never answers an array
+/// where the spec has an object, so the client refuses it instead of guessing.
+#[tokio::test]
+async fn an_array_where_the_spec_has_an_object() {
+    let documented = support::documented().value;
+    let fields: Vec<Value> = ["api_id", "meta", "objects"]
+        .iter()
+        .map(|k| documented[*k].clone())
+        .collect();
+    let (outcome, rendered) = outcome_of(ResponseTemplate::new(200).set_body_json(fields)).await;
+    assert_error(&outcome, Some(200), |k| {
+        matches!(k, ErrorKind::UndecodableBody)
+    });
+    assert!(
+        rendered.contains("a JSON array where the spec has an object"),
+        "{rendered}"
+    );
+}
+
 #[tokio::test]
 async fn a_status_the_spec_does_not_list() {
     let body = serde_json::json!({"api_id": "x", "error": "conflict"});

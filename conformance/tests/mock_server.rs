@@ -200,6 +200,8 @@ async fn query_parameters_are_checked_against_the_spec() {
             "?limit=20&offset=0",
             "?offset=40",
             "?offset=2497804609067506578971688960",
+            // Past the largest float (309 digits and more): once a worker's panic.
+            &format!("?offset={}", "9".repeat(400)),
         ] {
             assert_eq!(
                 status_and_json(mock.get(&op, query)).await.0,

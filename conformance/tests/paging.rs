@@ -248,3 +248,32 @@ async fn the_stream_yields_what_it_has_before_an_error() {
     assert!(items[..20].iter().all(Result::is_ok));
     assert!(items[20].is_err());
 }
+
+/// A page near the largest offset: the end of the page cannot be computed, so the stream stops
+/// with a paging error (it panicked in a debug build before).
+#[tokio::test]
+async fn a_page_at_the_largest_offsets_is_an_error_not_a_panic() {
+    let server = MockServer::start().await;
+    let documented = support::documented().value;
+    let mut page = documented.clone();
+    page["meta"]["offset"] = json!(u64::MAX - 1);
+    page["meta"]["count"] = json!(u64::MAX);
+    page["meta"]["next"] = json!("/next");
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(200).set_body_json(page))
+        .mount(&server)
+        .await;
+    let client = support::client_for(&server, "MANWVLYTK4ZWU1YTY4QA");
+    let error = client
+        .list_participants_by_name("test_mpc_1")
+        .offset(u64::MAX - 1)
+        .stream()
+        .try_collect::<Vec<_>>()
+        .await
+        .expect_err("the page cannot end past the largest offset");
+    assert!(matches!(error.kind(), ErrorKind::Paging), "{error}");
+    assert!(
+        error.to_string().contains("past the largest offset"),
+        "{error}"
+    );
+}

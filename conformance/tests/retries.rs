@@ -123,6 +123,24 @@ async fn a_retry_after_beyond_the_budget_is_not_waited_for() {
     assert!(started.elapsed() < Duration::from_secs(5));
 }
 
+/// The largest `Retry-After` there is, arriving a second into the call: adding it to the time
+/// spent overflowed (`Instant + Duration`) and panicked before; now it is simply too long.
+#[tokio::test]
+async fn the_largest_retry_after_a_second_into_the_call_is_an_answer_not_a_panic() {
+    let server = server(
+        error_body(429)
+            .insert_header("retry-after", "18446744073709551615")
+            .set_delay(Duration::from_millis(1100)),
+        u64::MAX,
+    )
+    .await;
+    let error = call(&client(&server.uri(), fast_retries()))
+        .await
+        .unwrap_err();
+    assert_eq!(attempts(&server).await, 1);
+    assert_eq!(error.status().unwrap().as_u16(), 429);
+}
+
 #[tokio::test]
 async fn rate_limiting_without_retry_after_backs_off_and_retries() {
     let server = server(error_body(429), 2).await;

@@ -6,6 +6,11 @@
 /// runaway response from filling memory.
 pub const DEFAULT_MAX_BODY_BYTES: u64 = 4 * 1024 * 1024;
 
+/// Put in the extensions of a response whose body is a JSON array (its first byte that is not
+/// white space is `[`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct ArrayBody;
+
 /// Put in the extensions of a response whose body was over the limit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct BodyTooLarge {
@@ -67,6 +72,14 @@ pub(crate) async fn read_bounded(
         rebuilt
             .extensions_mut()
             .insert(BodyTooLarge { limit, announced });
+    }
+    if rebuilt
+        .body()
+        .iter()
+        .find(|b| !b.is_ascii_whitespace())
+        .is_some_and(|b| *b == b'[')
+    {
+        rebuilt.extensions_mut().insert(ArrayBody);
     }
     Ok(reqwest::Response::from(rebuilt))
 }

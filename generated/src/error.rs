@@ -150,6 +150,14 @@ impl MpcError {
                     ),
                 )
             }
+            E::Custom(_) if last.array_for_object => (
+                ErrorKind::UndecodableBody,
+                format!(
+                    "{} with a JSON array where the spec has an object (serde would read the \
+                     array's items as the fields, in order)",
+                    said(status)
+                ),
+            ),
             E::Custom(_) if last.body_too_large.is_some() => {
                 let limit = last.body_too_large.expect("checked");
                 let announced = limit

@@ -9,7 +9,7 @@ use progenitor_client::{ClientHooks, ClientInfo, Error, OperationInfo};
 use reqwest::header::CONTENT_TYPE;
 use reqwest::StatusCode;
 
-use crate::body_limit::{read_bounded, BodyTooLarge};
+use crate::body_limit::{read_bounded, ArrayBody, BodyTooLarge};
 use crate::generated::{operations, Client};
 use crate::path::PathValues;
 use crate::retry::{retry_after, Outcome, RetryPolicy};
@@ -31,6 +31,8 @@ pub(crate) struct CallNotes {
     pub content_type: Option<String>,
     pub attempts: u32,
     pub body_too_large: Option<BodyTooLarge>,
+    /// A success answered with a JSON array where the spec has an object.
+    pub array_for_object: bool,
 }
 
 tokio::task_local! {
@@ -130,7 +132,7 @@ impl ClientHooks<ClientState> for Client {
     async fn post<E>(
         &self,
         result: &reqwest::Result<reqwest::Response>,
-        _info: &OperationInfo,
+        info: &OperationInfo,
     ) -> Result<(), Error<E>> {
         let Ok(response) = result else { return Ok(()) };
         note(|notes| {
@@ -140,6 +142,15 @@ impl ClientHooks<ClientState> for Client {
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_owned);
         });
+        if response.status().is_success()
+            && response.extensions().get::<ArrayBody>().is_some()
+            && operations::success_is_object(info.operation_id)
+        {
+            note(|notes| notes.array_for_object = true);
+            return Err(Error::Custom(
+                "a JSON array where the spec has an object".to_owned(),
+            ));
+        }
         match response.extensions().get::<BodyTooLarge>() {
             Some(too_large) => {
                 note(|notes| notes.body_too_large = Some(*too_large));

@@ -54,6 +54,21 @@ pub fn render(file: &syn::File, doc: &SpecDocument) -> anyhow::Result<TokenStrea
     let mut pages = BTreeSet::new();
     let mut bounds = Vec::new();
     let mut dispatch = Vec::new();
+    let struct_names: BTreeSet<String> = file
+        .items
+        .iter()
+        .find_map(|item| match item {
+            syn::Item::Mod(m) if m.ident == "types" => m.content.as_ref().map(|c| &c.1),
+            _ => None,
+        })
+        .into_iter()
+        .flatten()
+        .filter_map(|item| match item {
+            syn::Item::Struct(s) => Some(s.ident.to_string()),
+            _ => None,
+        })
+        .collect();
+    let mut object_successes = Vec::new();
     for builder in &builders {
         let operation = operations
             .iter()
@@ -66,6 +81,9 @@ pub fn render(file: &syn::File, doc: &SpecDocument) -> anyhow::Result<TokenStrea
             })?;
         items.push(operation_glue(builder, operation)?);
         dispatch.push(dispatch_arm(builder, operation));
+        if struct_names.contains(&type_name(&builder.success)) {
+            object_successes.push(builder.method.to_string());
+        }
         let success = type_name(&builder.success);
         let is_list = ["limit", "offset"]
             .iter()
@@ -194,6 +212,12 @@ pub fn render(file: &syn::File, doc: &SpecDocument) -> anyhow::Result<TokenStrea
                     #(#schemas)*
                     _ => None,
                 }
+            }
+
+            /// Whether the success body of progenitor's operation `operation_id` is a JSON object
+            /// (serde would also read a struct from an array, which Plivo never sends).
+            pub(crate) fn success_is_object(operation_id: &str) -> bool {
+                matches!(operation_id, #(#object_successes)|*)
             }
 
             /// Every body type a response can decode into, for the fuzz target.
