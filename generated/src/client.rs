@@ -128,7 +128,7 @@ impl MpcClientBuilder {
 
     /// Sends every request through `proxy` instead of what the environment says.
     pub fn proxy(mut self, proxy: reqwest::Proxy) -> Self {
-        self.proxy = ProxySetting::This(proxy);
+        self.proxy = ProxySetting::This(Box::new(proxy));
         self
     }
 
@@ -171,7 +171,7 @@ impl MpcClientBuilder {
         http = match self.proxy {
             ProxySetting::FromEnvironment => http,
             ProxySetting::None => http.no_proxy(),
-            ProxySetting::This(proxy) => http.no_proxy().proxy(proxy),
+            ProxySetting::This(proxy) => http.no_proxy().proxy(*proxy),
         };
         let http = http.build().map_err(BuildError::Http)?;
         let state = ClientState {
@@ -191,7 +191,7 @@ enum ProxySetting {
     /// `HTTP_PROXY`, `HTTPS_PROXY`, `ALL_PROXY`, `NO_PROXY` and the system's settings.
     FromEnvironment,
     None,
-    This(reqwest::Proxy),
+    This(Box<reqwest::Proxy>),
 }
 
 impl fmt::Debug for ProxySetting {
