@@ -73,18 +73,20 @@ impl SpecDocument {
         let path = path.as_ref().to_path_buf();
         // Line endings must not change the hash or the parse: a Windows checkout is the same spec.
         let text = text.into().replace("\r\n", "\n");
-        let root: Value = serde_yaml_ng::from_str(&text).map_err(|error| {
-            let (line, column) = error
-                .location()
-                .map(|l| (l.line(), l.column()))
-                .unwrap_or((0, 0));
-            LoadError::Yaml {
-                path: path.clone(),
-                line,
-                column,
-                message: without_location(&error.to_string()),
-            }
-        })?;
+        let root: Value = serde_yaml_ng::from_str::<crate::strict_yaml::StrictValue>(&text)
+            .map(|strict| strict.0)
+            .map_err(|error| {
+                let (line, column) = error
+                    .location()
+                    .map(|l| (l.line(), l.column()))
+                    .unwrap_or((0, 0));
+                LoadError::Yaml {
+                    path: path.clone(),
+                    line,
+                    column,
+                    message: without_location(&error.to_string()),
+                }
+            })?;
         if !root.is_object() {
             return Err(LoadError::NotAMapping { path });
         }

@@ -7,6 +7,7 @@ pub mod catalogue;
 pub mod document;
 pub mod json_schema;
 mod source_lines;
+mod strict_yaml;
 
 pub use catalogue::{
     documented_example, operations, response_examples, Operation, ResponseExample,

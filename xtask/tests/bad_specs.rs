@@ -198,3 +198,14 @@ fn a_missing_spec_file_is_named() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("/nonexistent/spec.yaml"));
 }
+
+#[test]
+fn a_key_given_twice_is_reported_with_its_line() {
+    // YAML parsers merge a repeated key (the last wins); other OpenAPI tools refuse the file.
+    let text = spec_text().replacen(
+        "\n  schemas:\n",
+        "\n  schemas:\n    Timestamp:\n      type: string\n",
+        1,
+    );
+    refused_by_both(&text, &["\"Timestamp\" appears twice", "invalid YAML"]);
+}
