@@ -14,6 +14,12 @@ import urllib.parse
 ABSENT = object()
 
 
+def one_line(text: str, limit: int | None = None) -> str:
+    """Whitespace (newlines included) collapsed; cut at `limit` characters."""
+    text = " ".join(str(text).split())
+    return text if limit is None or len(text) <= limit else text[:limit - 1] + "…"
+
+
 def show(v) -> str:
     return "(absent)" if v is ABSENT else json.dumps(v, sort_keys=True)
 
@@ -50,22 +56,25 @@ def compare_parses(row, output: dict, examples: list[str], reference: dict) -> N
         if got is None or "$skipped" in got:
             row.cells[ex] = ("skip", (got or {}).get("$skipped", "not called"))
             continue
-        problems, short = [], []
+        problems, short = [], {}
         for key in ("by_name", "by_uuid"):
             g, r = got.get(key, ABSENT), ref.get(key, ABSENT)
             if isinstance(g, dict) and "$error" in g:
-                problems.append(f"{key}: error: {g['$error']}")
-                short.append(f"{key} error")
+                problems.append(f"{key}: error: {one_line(g['$error'])}")
+                short[key] = f"error: {one_line(g['$error'], 120)}"
                 continue
             ds = diff(r, g)
             for path, a, b in ds:
                 problems.append(f"{key} `{path}`: Rust {show(a)}, {row.id} {show(b)}")
             if ds:
-                short.append(f"{len(ds)} diff(s), e.g. `{ds[0][0]}`: Rust {show(ds[0][1])},"
-                             f" here {show(ds[0][2])}")
+                short[key] = (f"{len(ds)} diff(s), e.g. `{ds[0][0]}`: Rust {show(ds[0][1])}, "
+                              f"here {show(ds[0][2])}")
         if problems:
-            same = len(short) == 2 and short[0] == short[1]
-            note = f"{short[0]} (by name and by uuid)" if same else "; ".join(short[:2])
+            texts = list(short.values())
+            if len(texts) == 2 and texts[0] == texts[1]:
+                note = f"{texts[0]} (by name and by uuid)"
+            else:
+                note = "; ".join(f"{key}: {text}" for key, text in short.items())
             row.cells[ex] = ("fail", note)
             row.details += [f"{ex}: {p}" for p in problems]
         else:
@@ -149,7 +158,7 @@ def compare_requests(row, output: dict, cfg: dict, records: list[dict], dropped:
     for call in calls:
         o = outcome.get(call["id"])
         if o and o != "ok":
-            row.details.append(f"request call {call['id']}: client said {o}")
+            row.details.append(f"request call {call['id']}: client said {one_line(o)}")
     if bad:
         row.cells["request check"] = ("fail", bad[0] if len(bad) == 1 else
                                       f"{bad[0]} (+{len(bad) - 1})")

@@ -226,7 +226,7 @@ def run_matrix(spec: Path, mock_url: str, only: set[str] | None) -> dict:
         for raw, shown in ((mock.url, "<mock>"), (str(ws.W.target), "<target>"),
                            (str(ROOT), ".")):
             text = text.replace(raw, shown)
-        return text
+        return " ".join(text.split())
 
     columns = ["generate", "build"] + examples + ["request check"]
     return {
