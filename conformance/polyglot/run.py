@@ -57,7 +57,14 @@ def main() -> int:
         print("polyglot prefetch: done")
         return 0
     if args.render:
+        if not w.results.exists():
+            print(f"polyglot: no results at {w.results}: run the matrix first", file=sys.stderr)
+            return 1
         results = report.read_results(w.results)
+        if results.get("only"):
+            print(f"polyglot: {w.results} holds only the rows {', '.join(results['only'])} "
+                  "(an --only run): run the whole matrix first", file=sys.stderr)
+            return 1
         MATRIX.write_text(report.render(results))
         print(f"polyglot: wrote {MATRIX.relative_to(ROOT)} from {w.results}")
         return 0
@@ -75,12 +82,14 @@ def main() -> int:
     except StepError as e:
         print(f"polyglot: {e}", file=sys.stderr)
         return 1
-    report.write_results(results, w.results)
-    text = report.render(report.read_results(w.results))
+    # An --only run keeps the last whole run's results (what --render reads).
+    out = w.results if only is None else w.work / "results-only.json"
+    report.write_results(results, out)
+    text = report.render(report.read_results(out))
     print()
     print(text)
     print(report.timings(results))
-    print(f"polyglot: results in {w.results}")
+    print(f"polyglot: results in {out}")
 
     write = not args.no_write and only is None
     if args.fail_on_regression and old_matrix:

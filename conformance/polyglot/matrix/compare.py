@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import urllib.parse
 
 ABSENT = object()
@@ -61,7 +62,9 @@ def compare_parses(row, output: dict, examples: list[str], reference: dict) -> N
             g, r = got.get(key, ABSENT), ref.get(key, ABSENT)
             if isinstance(g, dict) and "$error" in g:
                 problems.append(f"{key}: error: {one_line(g['$error'])}")
-                short[key] = f"error: {one_line(g['$error'], 120)}"
+                # Jackson's "at [Source: ...; line, column]" says nothing a cell needs.
+                brief = re.sub(r" at \[Source: .*?\]", "", one_line(g["$error"]))
+                short[key] = f"error: {one_line(brief, 120)}"
                 continue
             ds = diff(r, g)
             for path, a, b in ds:
