@@ -175,6 +175,8 @@ def run_row(row: Row, ctx: Context, mock: Mock, examples: list[str], reference: 
             if not compare.is_example_run(rec):
                 rec["status"] = mock.status_of(rec)
         mock.take()  # the replays
+        ws.W.log_path(row.id, "requests").with_suffix(".json").write_text(
+            json.dumps({"requests": records, "dropped": dropped}, indent=2))
     if output is not None:
         compare.compare_parses(row, output, examples, reference or output)
         compare.compare_requests(row, output, ctx.cfg, records, dropped, defaults)
