@@ -1,9 +1,13 @@
 //! `cargo xtask polyglot`: the cross-language conformance matrix.
 //!
 //! A thin wrapper: it serves the spec on 127.0.0.1 (the mock binary of `cargo xtask mock`, on a
-//! free port) and runs `conformance/polyglot/run.py` against it. The runner
-//! generates clients in other languages with openapi-generator, runs Plivo's official SDKs,
-//! compares every parse with the Rust client's and writes `conformance/polyglot/MATRIX.md`.
+//! free port) and runs `conformance/polyglot/run.py` against it. The mock is the only
+//! implementation of example selection (`<mock>/__example/NAME` is each harness's base URL) and
+//! of request recording (the runner reads `GET /__mock/requests`); there is no proxy in
+//! between. The runner generates clients in other languages with openapi-generator, runs
+//! Plivo's official SDKs, compares every parse with the Rust client's, keeps the results as JSON
+//! under the cargo target dir (`CARGO_TARGET_DIR` honoured: it asks cargo) and renders
+//! `conformance/polyglot/MATRIX.md` from them.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -1,6 +1,7 @@
 // Harness for the Go client openapi-generator makes from the spec (see ../run.py). The runner
 // builds it in target/polyglot/go-gen-harness with a replace directive to the generated module.
-// The parse is printed with the generated MarshalJSON, which writes the API's names.
+// The parse is printed with the generated MarshalJSON, which writes the API's names. Each
+// example is reached through its base URL (`<mock>/__example/NAME`): a server URL may carry a path.
 package main
 
 import (
@@ -29,12 +30,9 @@ type config struct {
 	RequestCalls []call            `json:"request_calls"`
 }
 
-func client(url, prefer string) *plivompc.APIClient {
+func client(url string) *plivompc.APIClient {
 	conf := plivompc.NewConfiguration()
 	conf.Servers = plivompc.ServerConfigurations{{URL: url}}
-	if prefer != "" {
-		conf.AddDefaultHeader("Prefer", prefer)
-	}
 	return plivompc.NewAPIClient(conf)
 }
 
@@ -88,7 +86,7 @@ func main() {
 	}
 	parses := map[string]map[string]interface{}{}
 	for name, url := range cfg.Examples {
-		c := client(url, "example="+name)
+		c := client(url)
 		both := map[string]interface{}{}
 		for _, x := range [][3]string{{"by_name", "name", cfg.MpcName}, {"by_uuid", "uuid", cfg.MpcUUID}} {
 			v, err := listing(c, cfg, x[1], x[2], nil)
@@ -100,7 +98,7 @@ func main() {
 		parses[name] = both
 	}
 	calls := map[string]string{}
-	c := client(cfg.RequestsURL, "")
+	c := client(cfg.RequestsURL)
 	for _, call := range cfg.RequestCalls {
 		if _, err := listing(c, cfg, call.By, call.Mpc, call.CallUUID); err != nil {
 			calls[call.ID] = "error: " + errText(err)

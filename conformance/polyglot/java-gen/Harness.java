@@ -1,7 +1,8 @@
 // Harness for the Java client openapi-generator makes from the spec (`java`, library `native`:
 // java.net.http + Jackson); see ../run.py. That library has no Basic auth support, so the
-// Authorization header (and Prefer) go through its request interceptor. The parse is printed
-// with the client's own ObjectMapper, which writes the API's names.
+// Authorization header goes through its request interceptor. The parse is printed with the
+// client's own ObjectMapper, which writes the API's names. Each example is reached through its
+// base URL (`<mock>/__example/NAME`): updateBaseUri keeps the URL's path as the base path.
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -21,16 +22,13 @@ public class Harness {
   // The generated client's own mapper (JsonNullable module, the API's property names).
   static final ObjectMapper mapper = new ApiClient().getObjectMapper();
 
-  static ParticipantsApi api(String url, String prefer) {
+  static ParticipantsApi api(String url) {
     ApiClient client = new ApiClient();
     client.updateBaseUri(url);
     String basic = Base64.getEncoder().encodeToString(
         (cfg.get("auth_id").asText() + ":" + cfg.get("auth_token").asText())
             .getBytes(StandardCharsets.UTF_8));
-    client.setRequestInterceptor(b -> {
-      b.header("Authorization", "Basic " + basic);
-      if (prefer != null) b.header("Prefer", prefer);
-    });
+    client.setRequestInterceptor(b -> b.header("Authorization", "Basic " + basic));
     return new ParticipantsApi(client);
   }
 
@@ -57,7 +55,7 @@ public class Harness {
     Iterator<Map.Entry<String, JsonNode>> it = cfg.get("examples").fields();
     while (it.hasNext()) {
       Map.Entry<String, JsonNode> ex = it.next();
-      ParticipantsApi api = api(ex.getValue().asText(), "example=" + ex.getKey());
+      ParticipantsApi api = api(ex.getValue().asText());
       ObjectNode both = parses.putObject(ex.getKey());
       String[][] ways = {{"by_name", "name", cfg.get("mpc_name").asText()},
                          {"by_uuid", "uuid", cfg.get("mpc_uuid").asText()}};
@@ -70,7 +68,7 @@ public class Harness {
       }
     }
     ObjectNode calls = out.putObject("calls");
-    ParticipantsApi api = api(cfg.get("requests_url").asText(), null);
+    ParticipantsApi api = api(cfg.get("requests_url").asText());
     for (JsonNode call : cfg.get("request_calls")) {
       JsonNode cu = call.get("call_uuid");
       try {

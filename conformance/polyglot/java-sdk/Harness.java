@@ -2,7 +2,8 @@
 //
 // PlivoClient takes an OkHttpClient.Builder: an application interceptor added to it first
 // sends each request to the current base URL instead of Plivo's host (the SDK's voice base URL
-// is a constant) and adds `Prefer: example=NAME`; the SDK's own interceptor then adds Basic auth.
+// is a constant): its scheme, host and port, and its path (the example's `/__example/NAME`) put
+// before the SDK's path; the SDK's own interceptor then adds Basic auth.
 // The parse is printed field by field from the SDK's model classes (camelCase fields written
 // back in snake_case, the SDK's own naming strategy); a Java field cannot tell a missing key
 // from null, so both print as null.
@@ -30,7 +31,6 @@ import okhttp3.Request;
 
 public class Harness {
   static volatile HttpUrl base;
-  static volatile String prefer;
   static final ObjectMapper json = new ObjectMapper();
 
   static String snake(String camel) {
@@ -73,10 +73,10 @@ public class Harness {
     JsonNode cfg = json.readTree(new String(Files.readAllBytes(Paths.get(args[0])), "UTF-8"));
     OkHttpClient.Builder http = new OkHttpClient.Builder().addInterceptor(chain -> {
       Request r = chain.request();
-      HttpUrl url = r.url().newBuilder().scheme(base.scheme()).host(base.host()).port(base.port()).build();
-      Request.Builder b = r.newBuilder().url(url);
-      if (prefer != null) b.header("Prefer", prefer);
-      return chain.proceed(b.build());
+      String prefix = base.encodedPath().replaceAll("/+$", "");
+      HttpUrl url = r.url().newBuilder().scheme(base.scheme()).host(base.host()).port(base.port())
+          .encodedPath(prefix + r.url().encodedPath()).build();
+      return chain.proceed(r.newBuilder().url(url).build());
     });
     PlivoClient client = new PlivoClient(cfg.get("auth_id").asText(), cfg.get("auth_token").asText(), http);
     ObjectNode out = json.createObjectNode();
@@ -86,7 +86,6 @@ public class Harness {
     while (it.hasNext()) {
       Map.Entry<String, JsonNode> ex = it.next();
       base = HttpUrl.parse(ex.getValue().asText());
-      prefer = "example=" + ex.getKey();
       ObjectNode both = parses.putObject(ex.getKey());
       String[][] ways = {{"by_name", "name", cfg.get("mpc_name").asText()},
                          {"by_uuid", "uuid", cfg.get("mpc_uuid").asText()}};
@@ -99,7 +98,6 @@ public class Harness {
       }
     }
     base = HttpUrl.parse(cfg.get("requests_url").asText());
-    prefer = null;
     ObjectNode calls = out.putObject("calls");
     for (JsonNode call : cfg.get("request_calls")) {
       JsonNode cu = call.get("call_uuid");

@@ -3,21 +3,19 @@
 // The SDK's `url` option is not used for voice requests (MPC included): their base URLs are
 // hard-coded in dist/rest/axios.js, and each call makes a fresh instance with axios.create().
 // So axios.create is wrapped before the SDK is loaded: every instance gets a request
-// interceptor that sends the request to the current base URL instead of Plivo's host and adds
-// `Prefer: example=NAME`. The SDK camel-cases every response key (memberId, apiId); the
+// interceptor that sends the request to the current base URL (the example's
+// `<mock>/__example/NAME`, a path included) instead of Plivo's host. The SDK camel-cases every response key (memberId, apiId); the
 // output maps them back to Plivo's snake_case names.
 'use strict';
 const fs = require('fs');
 const axios = require('axios');
 
 let base = null;
-let prefer = null;
 const create = axios.create.bind(axios);
 axios.create = (config) => {
   const instance = create(config);
   instance.interceptors.request.use((c) => {
     c.url = c.url.replace(/^https?:\/\/[^/]+/, base);
-    if (prefer) c.headers.Prefer = prefer;
     return c;
   });
   return instance;
@@ -52,7 +50,6 @@ async function main() {
   const parses = {};
   for (const [name, url] of Object.entries(cfg.examples)) {
     base = url;
-    prefer = `example=${name}`;
     const both = {};
     for (const [key, by, mpc] of [['by_name', 'name', cfg.mpc_name], ['by_uuid', 'uuid', cfg.mpc_uuid]]) {
       try {
@@ -64,7 +61,6 @@ async function main() {
     parses[name] = both;
   }
   base = cfg.requests_url;
-  prefer = null;
   const calls = {};
   for (const call of cfg.request_calls) {
     try {

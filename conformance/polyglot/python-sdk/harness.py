@@ -2,8 +2,8 @@
 
 The SDK has no base-URL option: Client.request() re-reads the module globals
 PLIVO_API_BASE_URI / API_VOICE_BASE_URI(_FALLBACK_1/2) on every call, so they are set per
-example. It cannot send a Prefer header either (its session headers are fixed per request), so
-the runner's forwarder adds it.
+example, to the example's base URL (`<mock>/__example/NAME`) followed by `/v1/Account`. (It could
+not send a Prefer header: its session headers are fixed per request.)
 """
 
 import json

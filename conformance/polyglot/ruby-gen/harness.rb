@@ -1,23 +1,23 @@
 # Harness for the Ruby client openapi-generator makes from the spec (see ../run.py). Runs on
 # Debian's ruby and ruby-typhoeus (the client's only gem). The parse is printed with the
-# generated to_hash, which writes the API's names.
+# generated to_hash, which writes the API's names. Each example is reached through its base URL
+# (`<mock>/__example/NAME`): the URL's path is the configuration's base_path.
 require 'json'
 require 'uri'
 require 'plivo_mpc_gen'
 
 CFG = JSON.parse(File.read(ARGV[0]))
 
-def api(url, prefer = nil)
+def api(url)
   uri = URI(url)
   conf = PlivoMpcGen::Configuration.new
   conf.scheme = uri.scheme
   conf.host = "#{uri.host}:#{uri.port}"
-  conf.base_path = ''
+  conf.base_path = uri.path
   conf.server_index = nil
   conf.username = CFG['auth_id']
   conf.password = CFG['auth_token']
   client = PlivoMpcGen::ApiClient.new(conf)
-  client.default_headers['Prefer'] = prefer if prefer
   PlivoMpcGen::ParticipantsApi.new(client)
 end
 
@@ -37,7 +37,7 @@ end
 
 parses = {}
 CFG['examples'].each do |name, url|
-  client = api(url, "example=#{name}")
+  client = api(url)
   both = {}
   [['by_name', 'name', CFG['mpc_name']], ['by_uuid', 'uuid', CFG['mpc_uuid']]].each do |key, by, mpc|
     both[key] = begin

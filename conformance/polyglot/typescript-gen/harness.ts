@@ -1,6 +1,7 @@
 // Harness for the typescript-fetch client openapi-generator makes from the spec (see ../run.py).
 // Compiled with tsc next to the generated sources and run on Node's global fetch. The parse is
 // printed through the generator's own ParticipantListToJSON, which writes the API's names.
+// Each example is reached through its base URL (`<mock>/__example/NAME`): basePath may carry a path.
 import { Configuration } from './runtime';
 import { ParticipantsApi } from './apis';
 import { ParticipantList, ParticipantListToJSON } from './models';
@@ -15,10 +16,9 @@ interface Config {
   examples: Record<string, string>; requests_url: string; request_calls: Call[];
 }
 
-function api(cfg: Config, url: string, prefer?: string): ParticipantsApi {
+function api(cfg: Config, url: string): ParticipantsApi {
   return new ParticipantsApi(new Configuration({
     basePath: url, username: cfg.auth_id, password: cfg.auth_token,
-    headers: prefer ? { Prefer: prefer } : undefined,
   }));
 }
 
@@ -41,7 +41,7 @@ async function main(): Promise<void> {
   const cfg: Config = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
   const parses: Record<string, Record<string, unknown>> = {};
   for (const [name, url] of Object.entries(cfg.examples)) {
-    const client = api(cfg, url, `example=${name}`);
+    const client = api(cfg, url);
     const both: Record<string, unknown> = {};
     for (const [key, by, mpc] of [['by_name', 'name', cfg.mpc_name], ['by_uuid', 'uuid', cfg.mpc_uuid]]) {
       try {

@@ -1,0 +1,184 @@
+"""Comparison: each client's parse against the Rust reference's, field by field, and each request
+it sent (as the mock recorded it, `GET /__mock/requests`) against what the spec says.
+
+Nothing here runs anything: it reads a harness's output and the mock's records and fills the
+row's cells and notes.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import urllib.parse
+
+ABSENT = object()
+
+
+def one_line(text: str, limit: int | None = None) -> str:
+    """Whitespace (newlines included) collapsed; cut at `limit` characters."""
+    text = " ".join(str(text).split())
+    return text if limit is None or len(text) <= limit else text[:limit - 1] + "…"
+
+
+def show(v) -> str:
+    return "(absent)" if v is ABSENT else json.dumps(v, sort_keys=True)
+
+
+def diff(ref, got, path="") -> list[tuple[str, object, object]]:
+    """Every difference between two JSON values: (field path, reference value, client value)."""
+    if isinstance(ref, dict) and isinstance(got, dict):
+        out = []
+        for k in sorted(set(ref) | set(got)):
+            out += diff(ref.get(k, ABSENT), got.get(k, ABSENT), f"{path}.{k}" if path else k)
+        return out
+    if isinstance(ref, list) and isinstance(got, list):
+        out = []
+        if len(ref) != len(got):
+            out.append((f"{path} (length)", len(ref), len(got)))
+        for i, (a, b) in enumerate(zip(ref, got)):
+            out += diff(a, b, f"{path}[{i}]")
+        return out
+    same = type(ref) is type(got) and ref == got
+    # JSON has one number type: 20 and 20.0 are the same number.
+    if not same and isinstance(ref, (int, float)) and isinstance(got, (int, float)) \
+            and not isinstance(ref, bool) and not isinstance(got, bool):
+        same = ref == got
+    return [] if same else [(path or "(root)", ref, got)]
+
+
+# ------------------------------------------------------------------------------------ parses
+def compare_parses(row, output: dict, examples: list[str], reference: dict) -> None:
+    """One cell per example: pass when both parses (by name, by uuid) equal the reference's."""
+    parses = output.get("parses", {})
+    for ex in examples:
+        got = parses.get(ex)
+        ref = reference["parses"].get(ex, {})
+        if got is None or "$skipped" in got:
+            row.cells[ex] = ("skip", (got or {}).get("$skipped", "not called"))
+            continue
+        problems, short = [], {}
+        for key in ("by_name", "by_uuid"):
+            g, r = got.get(key, ABSENT), ref.get(key, ABSENT)
+            if isinstance(g, dict) and "$error" in g:
+                problems.append(f"{key}: error: {one_line(g['$error'])}")
+                # Jackson's "at [Source: ...; line, column]" says nothing a cell needs.
+                brief = re.sub(r" at \[Source: .*?\]", "", one_line(g["$error"]))
+                short[key] = f"error: {one_line(brief, 120)}"
+                continue
+            ds = diff(r, g)
+            for path, a, b in ds:
+                problems.append(f"{key} `{path}`: Rust {show(a)}, {row.id} {show(b)}")
+            if ds:
+                short[key] = (f"{len(ds)} diff(s), e.g. `{ds[0][0]}`: Rust {show(ds[0][1])}, "
+                              f"here {show(ds[0][2])}")
+        if problems:
+            texts = list(short.values())
+            if len(texts) == 2 and texts[0] == texts[1]:
+                note = f"{texts[0]} (by name and by uuid)"
+            else:
+                note = "; ".join(f"{key}: {text}" for key, text in short.items())
+            row.cells[ex] = ("fail", note)
+            row.details += [f"{ex}: {p}" for p in problems]
+        else:
+            row.cells[ex] = ("pass", "")
+
+
+# ---------------------------------------------------------------------------------- requests
+def is_example_run(record: dict) -> bool:
+    """A request of an example run: it came through `/__example/NAME` (or asked with Prefer)."""
+    return bool(record.get("example")) or \
+        (record.get("prefer") or "").replace(" ", "").startswith("example=")
+
+
+def expected_request(cfg: dict, call: dict) -> dict:
+    prefix = "name_" if call["by"] == "name" else "uuid_"
+    return {
+        "method": "GET",
+        "segments": ["", "v1", "Account", cfg["auth_id"], "MultiPartyCall", prefix + call["mpc"],
+                     "Participant", ""],
+        "query": {"call_uuid": [call["call_uuid"]]} if call["call_uuid"] else {},
+        "auth": f"{cfg['auth_id']}:{cfg['auth_token']}",
+    }
+
+
+def check_request(cfg: dict, call: dict, rec: dict | None, defaults: dict[str, str],
+                  notes: set[str]) -> list[str]:
+    """Where the recorded request differs from what the spec says for this call. A query
+    parameter sent at its schema default is a note, not a failure (it means what leaving it
+    out means)."""
+    if rec is None:
+        return ["no request reached the mock"]
+    want = expected_request(cfg, call)
+    problems = []
+    raw_path, raw_query = rec["path"], rec.get("query") or ""
+    if rec["method"] != want["method"]:
+        problems.append(f"method {rec['method']} (spec: GET)")
+    segments = [urllib.parse.unquote(s) for s in raw_path.split("/")]
+    if segments != want["segments"]:
+        spec_path = "/".join(urllib.parse.quote(s, safe="") for s in want["segments"])
+        cut = len("/v1/Account/") + len(cfg["auth_id"])
+        short = (lambda p: "…" + p[cut:] if p[:cut] == spec_path[:cut] else p)
+        problems.append(f"path {short(raw_path)} (spec: {short(spec_path)})")
+    query = urllib.parse.parse_qs(raw_query, keep_blank_values=True)
+    for name, default in defaults.items():
+        if name not in want["query"] and query.get(name) == [default]:
+            del query[name]
+            notes.add(f"sends `{name}={default}` (the spec's default) when not asked to")
+    if query != want["query"]:
+        problems.append(f"query {raw_query or '(none)'} (spec: "
+                        f"{urllib.parse.urlencode(want['query'], doseq=True) or '(none)'})")
+    auth = rec.get("authorization") or ""
+    try:
+        decoded = base64.b64decode(auth.split(" ", 1)[1]).decode() \
+            if auth.startswith("Basic ") else None
+    except Exception:
+        decoded = None
+    if decoded != want["auth"]:
+        problems.append("Authorization is not Basic auth_id:auth_token")
+    if not problems and rec.get("status") not in (None, 200):
+        problems.append(f"mock answered {rec['status']}")
+    return problems
+
+
+def compare_requests(row, output: dict, cfg: dict, records: list[dict], dropped: int,
+                     defaults: dict[str, str]) -> None:
+    """The request-check calls, in order, against the requests the mock recorded for them (those
+    that did not ask for an example), and notes on how the client reached the examples."""
+    examples_reached = [r for r in records if is_example_run(r)]
+    reqs = [r for r in records if not is_example_run(r)]
+    calls = cfg["request_calls"]
+    bad, notes = [], set()
+    for i, call in enumerate(calls):
+        rec = reqs[i] if i < len(reqs) else None
+        for p in check_request(cfg, call, rec, defaults, notes):
+            bad.append(f"{call['id']}: {p}")
+    if len(reqs) > len(calls):
+        bad.append(f"{len(reqs) - len(calls)} more request(s) than calls (retries?)")
+    if dropped:
+        bad.append(f"the mock dropped {dropped} recorded request(s): too many to check")
+    outcome = output.get("calls", {})
+    for call in calls:
+        o = outcome.get(call["id"])
+        if o and o != "ok":
+            row.details.append(f"request call {call['id']}: client said {one_line(o)}")
+    if bad:
+        row.cells["request check"] = ("fail", bad[0] if len(bad) == 1 else
+                                      f"{bad[0]} (+{len(bad) - 1})")
+        row.details += [f"request {b}" for b in bad]
+    else:
+        row.cells["request check"] = ("pass", f"{len(calls)} requests: path, query, Basic auth")
+    row.details += sorted(notes)
+    for r in reqs[:1]:
+        row.details.append(f"sends User-Agent {r['user_agent']!r}")
+    by_prefix = {bool(r.get("example")) for r in examples_reached}
+    if by_prefix == {False}:
+        row.details.append("reaches the examples with `Prefer: example=NAME`, not the "
+                           "`/__example/NAME` base URL")
+    elif by_prefix == {True, False}:
+        row.details.append("reaches some examples with `Prefer: example=NAME`, others through "
+                           "the `/__example/NAME` base URL")
+    wrong = sorted({r["example"] for r in examples_reached
+                    if r.get("example") and r["example"] not in cfg["examples"]})
+    if wrong:
+        row.details.append(f"asked the mock for examples it was not given: {', '.join(wrong)}")

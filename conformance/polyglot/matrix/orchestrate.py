@@ -1,0 +1,254 @@
+"""Orchestration: which rows run, the harness config they share, and the mock's request record.
+
+The mock (`plivo-mpc-mock`, started by `cargo xtask polyglot`) is the only implementation of
+example selection and request recording: a harness reaches example NAME through the base URL
+`<mock>/__example/NAME`, sends its request-check calls to `<mock>` itself, and the runner reads
+what the mock saw from `GET <mock>/__mock/requests` (which also forgets it) before and after each
+harness.
+
+The harness config (JSON, `<target>/polyglot/config.json`):
+  auth_id, auth_token, mpc_name, mpc_uuid, call_uuid,
+  examples: {example name: base URL that serves it},
+  requests_url: base URL for the request checks,
+  request_calls: [{id, by: "name"|"uuid", mpc, call_uuid|null}]
+
+The scope is the participant list (`listParticipantsByName`, `listParticipantsByUuid`): every
+200 example of those two operations, and the request checks below. The generated clients are
+generated from the whole spec all the same.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import subprocess
+import time
+import urllib.parse
+from pathlib import Path
+
+from . import compare, rows as rowdefs
+from . import workspace as ws
+from .rows import Context, Row
+from .workspace import ROOT, StepError
+
+OPERATIONS = ("listParticipantsByName", "listParticipantsByUuid")
+AUTH_TOKEN = "polyglot-token"
+# A name that needs percent-encoding: a space and a '/' inside one path segment.
+ENCODED_NAME = "my conf/1"
+EXAMPLE_PREFIX = "/__example/"
+REQUESTS_PATH = "/__mock/requests"
+
+
+# ------------------------------------------------------------------------------- the mock
+class Mock:
+    """The running mock: its URL, and its request record."""
+
+    def __init__(self, url: str):
+        self.url = url.rstrip("/")
+        parsed = urllib.parse.urlsplit(self.url)
+        self.host, self.port = parsed.hostname, parsed.port
+
+    def example_url(self, name: str) -> str:
+        return f"{self.url}{EXAMPLE_PREFIX}{urllib.parse.quote(name, safe='')}"
+
+    def _send(self, method: str, target: str, headers: dict | None = None) -> tuple[int, bytes]:
+        conn = http.client.HTTPConnection(self.host, self.port, timeout=30)
+        try:
+            conn.request(method, target, headers=headers or {})
+            resp = conn.getresponse()
+            return resp.status, resp.read()
+        finally:
+            conn.close()
+
+    def take(self) -> tuple[list[dict], int]:
+        """The requests the mock saw since the last call, and how many it dropped."""
+        status, body = self._send("GET", REQUESTS_PATH)
+        if status != 200:
+            raise StepError(f"GET {REQUESTS_PATH}: the mock answered {status}")
+        data = json.loads(body)
+        return data.get("requests", []), int(data.get("dropped", 0))
+
+    def status_of(self, rec: dict) -> int:
+        """What the mock answers to a recorded request, sent again as it was (method, path,
+        query, Authorization); the caller takes the replays off the record."""
+        target = rec["path"] + (f"?{rec['query']}" if rec.get("query") else "")
+        headers = {"Authorization": rec["authorization"]} if rec.get("authorization") else {}
+        try:
+            return self._send(rec["method"], target, headers)[0]
+        except (OSError, http.client.HTTPException):
+            return 0
+
+
+# ------------------------------------------------------------------------------ the spec
+def load_spec(spec: Path) -> dict:
+    """The spec as JSON, read with the venv's PyYAML."""
+    out = subprocess.run([str(ws.W.venv / "bin" / "python"), "-c",
+                          "import json, sys, yaml; "
+                          "print(json.dumps(yaml.safe_load(open(sys.argv[1]))))",
+                          str(spec)], capture_output=True, text=True, check=True).stdout
+    return json.loads(out)
+
+
+def _resolve(spec: dict, obj: dict) -> dict:
+    while isinstance(obj, dict) and "$ref" in obj:
+        node = spec
+        for part in obj["$ref"].lstrip("#/").split("/"):
+            node = node[part]
+        obj = node
+    return obj
+
+
+def scope(spec: dict) -> tuple[list[dict], list[str]]:
+    """The in-scope operations' parameters (path ones included, resolved) and their 200
+    examples, in spec order."""
+    params, examples = [], []
+    for item in spec["paths"].values():
+        for method, op in item.items():
+            if not isinstance(op, dict) or op.get("operationId") not in OPERATIONS:
+                continue
+            for p in item.get("parameters", []) + op.get("parameters", []):
+                params.append(_resolve(spec, p))
+            resp = _resolve(spec, op["responses"].get("200") or op["responses"].get(200) or {})
+            for media in resp.get("content", {}).values():
+                for name in media.get("examples", {}):
+                    if name not in examples:
+                        examples.append(name)
+    return params, examples
+
+
+def query_defaults(params: list[dict]) -> dict[str, str]:
+    """Query parameter -> its schema default, as text."""
+    out = {}
+    for p in params:
+        default = p.get("schema", {}).get("default")
+        if p.get("in") == "query" and default is not None:
+            out[p["name"]] = default if isinstance(default, str) else json.dumps(default)
+    return out
+
+
+def harness_config(mock: Mock, params: list[dict], examples: list[str]) -> dict:
+    cfg = {"auth_id": "MANWVLYTK4ZWU1YTY4QA", "auth_token": AUTH_TOKEN,
+           "mpc_name": "test_mpc_1", "mpc_uuid": "d5c8be43-87d0-4ba6-90a1-011bb6ab0a00",
+           "call_uuid": "58e76e86-54b8-402e-9d83-a16e29b6582c"}
+    for p in params:
+        if p.get("name") in cfg and "example" in p:
+            cfg[p["name"]] = str(p["example"])
+    cfg["examples"] = {name: mock.example_url(name) for name in examples}
+    cfg["requests_url"] = mock.url
+    cfg["request_calls"] = [
+        {"id": "by_name", "by": "name", "mpc": cfg["mpc_name"], "call_uuid": None},
+        {"id": "by_name_call_uuid", "by": "name", "mpc": cfg["mpc_name"],
+         "call_uuid": cfg["call_uuid"]},
+        {"id": "by_uuid", "by": "uuid", "mpc": cfg["mpc_uuid"], "call_uuid": None},
+        {"id": "by_uuid_call_uuid", "by": "uuid", "mpc": cfg["mpc_uuid"],
+         "call_uuid": cfg["call_uuid"]},
+        {"id": "by_encoded_name", "by": "name", "mpc": ENCODED_NAME, "call_uuid": None},
+    ]
+    return cfg
+
+
+# ------------------------------------------------------------------------------- running
+def run_row(row: Row, ctx: Context, mock: Mock, examples: list[str], reference: dict | None,
+            defaults: dict[str, str]) -> dict | None:
+    started = time.monotonic()
+    output = None
+    for step, fn in (("generate", row.generate), ("build", row.build)):
+        try:
+            row.cells[step] = fn(row, ctx) if fn else ("skip", "")
+        except StepError as e:
+            row.cells[step] = ("fail", str(e))
+        # A generate cell that failed with a client all the same (see rows.gen_cli) goes on.
+        generated = step == "generate" and row.state.get("generated")
+        if (row.cells[step][0] == "fail" and not generated) or \
+                (step == "build" and row.cells[step][0] != "pass"):
+            break
+    can_run = row.run and row.cells.get("build", ("", ""))[0] == "pass"
+    records, dropped = [], 0
+    if can_run:
+        mock.take()  # whatever came before this harness
+        try:
+            output = row.run(row, ctx)
+        except StepError as e:
+            row.cells["run"] = ("fail", str(e))
+        records, dropped = mock.take()
+        for rec in records:
+            if not compare.is_example_run(rec):
+                rec["status"] = mock.status_of(rec)
+        mock.take()  # the replays
+        ws.W.log_path(row.id, "requests").with_suffix(".json").write_text(
+            json.dumps({"requests": records, "dropped": dropped}, indent=2))
+    if output is not None:
+        compare.compare_parses(row, output, examples, reference or output)
+        compare.compare_requests(row, output, ctx.cfg, records, dropped, defaults)
+    else:
+        why = row.cells.get("run") or next(((s, n) for s, n in row.cells.values() if s != "pass"),
+                                           ("skip", ""))
+        built = row.cells.get("build", ("skip", ""))[0] == "pass"
+        note = "harness failed" if why[0] == "fail" and "run" in row.cells else \
+            ("generate only" if built and not row.run else "not built")
+        for col in examples + ["request check"]:
+            row.cells[col] = ("fail" if "run" in row.cells else "skip", note)
+        if "run" in row.cells:
+            row.details.append(f"harness: {row.cells['run'][1]}")
+    row.seconds = time.monotonic() - started
+    return output
+
+
+def run_matrix(spec: Path, mock_url: str, only: set[str] | None) -> dict:
+    """Runs the rows (the Rust reference always, first) and returns the results (report.py)."""
+    started = time.monotonic()
+    ws.W.work.mkdir(parents=True, exist_ok=True)
+    mock = Mock(mock_url)
+    print(f"polyglot: mock at {mock.url}; scratch in {ws.W.work}", flush=True)
+    t = time.monotonic()
+    rowdefs.py_env()
+    print(f"polyglot: venv ready ({time.monotonic() - t:.0f} s)", flush=True)
+
+    params, examples = scope(load_spec(spec))
+    cfg = harness_config(mock, params, examples)
+    defaults = query_defaults(params)
+    ws.W.config.write_text(json.dumps(cfg, indent=2))
+    ctx = Context(spec=spec, config_path=ws.W.config, cfg=cfg)
+
+    selected = [r for r in rowdefs.all_rows() if r.id == "rust" or only is None or r.id in only]
+    reference = None
+    for row in selected:
+        print(f"polyglot: {row.id} ...", flush=True)
+        out = run_row(row, ctx, mock, examples, reference, defaults)
+        if row.id == "rust":
+            if out is None:
+                raise StepError(f"the Rust reference failed: {row.cells}")
+            reference = out
+            ws.W.reference.write_text(json.dumps(out, indent=2, sort_keys=True))
+        status = ", ".join(f"{k}={v[0]}" for k, v in row.cells.items() if k != "run")
+        print(f"polyglot: {row.id} done in {row.seconds:.0f} s: {status}", flush=True)
+
+    def scrub(text: str) -> str:
+        """A note as every machine would write it: no port, no target dir, no checkout."""
+        for raw, shown in ((mock.url, "<mock>"), (str(ws.W.target), "<target>"),
+                           (str(ROOT), ".")):
+            text = text.replace(raw, shown)
+        return " ".join(text.split())
+
+    columns = ["generate", "build"] + examples + ["request check"]
+    return {
+        "spec": {"path": ws.W.shown(spec), "sha256": _sha256(spec)},
+        "generator": f"openapi-generator-cli {rowdefs.OPENAPI_GENERATOR_CLI}",
+        "operations": list(OPERATIONS),
+        "examples": examples,
+        "columns": columns,
+        "encoded_name": ENCODED_NAME,
+        "rows": [{
+            "id": r.id, "language": r.language, "client": r.client,
+            "cells": {c: {"status": r.cells.get(c, ("skip", ""))[0],
+                          "note": scrub(r.cells.get(c, ("skip", ""))[1])} for c in columns},
+            "details": [scrub(d) for d in r.details],
+            "seconds": round(r.seconds, 1),
+        } for r in selected],
+        "only": sorted(only) if only else None,
+        "seconds": round(time.monotonic() - started, 1),
+    }
+
+
+def _sha256(path: Path) -> str:
+    return ws.digest(path)

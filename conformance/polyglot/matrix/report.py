@@ -1,0 +1,93 @@
+"""Report: the results as JSON under the target dir (`<target>/polyglot/results.json`, with the
+timings), and MATRIX.md rendered from that JSON alone.
+
+MATRIX.md holds only what the rows showed: no timing, port, path of this machine or spec hash,
+so that running the matrix again leaves it byte-for-byte the same unless a result changed.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+
+def write_results(results: dict, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(results, indent=2) + "\n")
+
+
+def read_results(path: Path) -> dict:
+    return json.loads(path.read_text())
+
+
+def cell_text(cell: dict) -> str:
+    note = cell["note"].replace("|", "\\|").replace("\n", " ")
+    return f"{cell['status']}: {note}" if note else cell["status"]
+
+
+def render(results: dict) -> str:
+    cols = results["columns"]
+    ops = " and ".join(f"`{op}`" for op in results["operations"])
+    lines = [
+        "# Cross-language conformance matrix",
+        "",
+        "Written by `cargo xtask polyglot` (`conformance/polyglot/run.py`) from its results "
+        "(`<target>/polyglot/results.json`, which also keeps the timings); do not edit by hand.",
+        f"Spec `{results['spec']['path']}`, {results['generator']}. Each generated client is "
+        f"generated from the whole spec; the harnesses call {ops}. Each example cell: the client "
+        "listed the participants by name and by uuid from the mock serving that example (its "
+        "base URL is `<mock>/__example/NAME`), and its parse, printed as JSON with the API's "
+        "field names, equals the Rust client's (`reference_parse`). Request check: by name and "
+        "by uuid, with and without `call_uuid`, and the name "
+        f"`{results['encoded_name']}` (one percent-encoded path segment in the spec), each "
+        "request's method, path, query and Basic auth as the spec says, as the mock recorded it "
+        "(`GET /__mock/requests`). `.ci/polyglot` fails when a cell that passes here fails.",
+        "",
+        "| id | language | client | " + " | ".join(cols) + " |",
+        "|---|---|---|" + "---|" * len(cols),
+    ]
+    for r in results["rows"]:
+        cells = [cell_text(r["cells"][c]) for c in cols]
+        lines.append(f"| {r['id']} | {r['language']} | {r['client']} | " + " | ".join(cells) +
+                     " |")
+    lines += ["", "## Differences and notes", ""]
+    for r in results["rows"]:
+        if r["details"]:
+            lines += [f"### {r['id']}", ""] + [f"- {d}" for d in r["details"]] + [""]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def timings(results: dict) -> str:
+    """The timings, for the terminal (never for MATRIX.md)."""
+    rows = ", ".join(f"{r['id']} {r['seconds']:.0f} s" for r in results["rows"])
+    return f"polyglot: {rows}; total {results['seconds']:.0f} s (with setup)"
+
+
+def read_matrix(text: str) -> tuple[list[str], dict[tuple[str, str], str]]:
+    """The result columns, and (row id, column) -> pass|fail|skip, from a MATRIX.md."""
+    out, header = {}, None
+    for line in text.splitlines():
+        if not line.startswith("| "):
+            continue
+        cells = [c.strip() for c in line.strip().strip("|").split(" | ")]
+        if cells[0] == "id":
+            # The id, language and client columns; an older MATRIX.md ended with a time column.
+            header = [c for c in cells if c != "time"]
+            continue
+        if header and len(cells) >= len(header):
+            for col, cell in zip(header[3:], cells[3:]):
+                out[(cells[0], col)] = cell.split(":", 1)[0].strip()
+    return (header or [])[3:], out
+
+
+def regressions(old: str, new: str, rows: set[str] | None = None) -> tuple[list[str], list[str]]:
+    """Cells that passed in `old` and do not pass in `new` (only `rows`, when given), and the
+    columns of `old` that `new` no longer has (an example renamed or removed in the spec)."""
+    old_cols, before = read_matrix(old)
+    new_cols, after = read_matrix(new)
+    gone = [c for c in old_cols if c not in new_cols]
+    lost = [f"{rid} / {col}: pass -> {after.get((rid, col), 'missing')}"
+            for (rid, col), status in sorted(before.items())
+            if status == "pass" and col in new_cols and (rows is None or rid in rows)
+            and after.get((rid, col)) != "pass"]
+    return lost, gone
