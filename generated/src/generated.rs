@@ -18861,6 +18861,7 @@ pub mod operations {
         )
     }
     /// Every body type a response can decode into, for the fuzz target.
+    #[cfg(feature = "fuzzing")]
     pub(crate) fn decode_every_response_type(bytes: &[u8]) {
         crate::fuzzing::round_trip::<types::MpcList>(bytes);
         crate::fuzzing::round_trip::<types::ErrorResponse>(bytes);

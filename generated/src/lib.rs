@@ -72,6 +72,7 @@ mod client;
 pub mod conformance;
 mod credentials;
 mod error;
+#[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing;
 mod hooks;

@@ -221,6 +221,7 @@ pub fn render(file: &syn::File, doc: &SpecDocument) -> anyhow::Result<TokenStrea
             }
 
             /// Every body type a response can decode into, for the fuzz target.
+            #[cfg(feature = "fuzzing")]
             pub(crate) fn decode_every_response_type(bytes: &[u8]) {
                 #( crate::fuzzing::round_trip::<#response_types>(bytes); )*
             }
