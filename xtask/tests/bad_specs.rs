@@ -209,3 +209,16 @@ fn a_key_given_twice_is_reported_with_its_line() {
     );
     refused_by_both(&text, &["\"Timestamp\" appears twice", "invalid YAML"]);
 }
+
+#[test]
+fn a_component_nothing_references_is_reported() {
+    let mut spec = spec_value();
+    spec["components"]["schemas"]["Orphan"] = serde_json::json!({"type": "string"});
+    refused_by_both(
+        &as_json(&spec),
+        &[
+            "/components/schemas/Orphan",
+            "no $ref reaches this component",
+        ],
+    );
+}
