@@ -24,6 +24,13 @@ async fn start() -> Running {
 }
 
 impl Running {
+    /// What the mock hands back from `GET /__mock/requests` (and then forgets).
+    async fn recorded(&self) -> Value {
+        let url = format!("{}{}", self.server.uri(), mock_server::REQUESTS_PATH);
+        let response = self.http.get(url).send().await.unwrap();
+        response.json().await.unwrap()
+    }
+
     fn operations(&self) -> Vec<Operation> {
         support::operations(&self.doc)
     }
@@ -367,18 +374,9 @@ async fn an_example_prefix_selects_an_example_without_a_header() {
 async fn the_mock_hands_back_what_it_saw_and_forgets_it() {
     let mock = start().await;
     let op = &mock.operations()[0];
-    let requests_url = format!("{}{}", mock.server.uri(), mock_server::REQUESTS_PATH);
-    let _ = mock.http.get(&requests_url).send().await.unwrap();
+    mock.recorded().await;
     status_and_json(mock.get(op, "?limit=3").header("user-agent", "harness/1")).await;
-    let seen: Value = mock
-        .http
-        .get(&requests_url)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let seen = mock.recorded().await;
     let seen = seen["requests"].as_array().unwrap();
     assert_eq!(seen.len(), 1, "{seen:?}");
     assert_eq!(seen[0]["method"], "GET");
@@ -389,15 +387,7 @@ async fn the_mock_hands_back_what_it_saw_and_forgets_it() {
         .as_str()
         .unwrap()
         .starts_with("Basic "));
-    let again: Value = mock
-        .http
-        .get(&requests_url)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let again = mock.recorded().await;
     assert_eq!(again["requests"], serde_json::json!([]), "handed back once");
 }
 
@@ -405,20 +395,11 @@ async fn the_mock_hands_back_what_it_saw_and_forgets_it() {
 async fn the_record_stays_bounded() {
     let mock = start().await;
     let op = &mock.operations()[0];
-    let requests_url = format!("{}{}", mock.server.uri(), mock_server::REQUESTS_PATH);
     let extra = 5;
     for _ in 0..mock_server::RECORDED_REQUESTS + extra {
         mock.get(op, "").send().await.unwrap();
     }
-    let seen: Value = mock
-        .http
-        .get(&requests_url)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let seen = mock.recorded().await;
     assert_eq!(
         seen["requests"].as_array().unwrap().len(),
         mock_server::RECORDED_REQUESTS

@@ -82,34 +82,18 @@ impl ClientHooks<ClientState> for Client {
             let Some(original) = request.as_ref() else {
                 unreachable!("the last attempt returns")
             };
-            let this_try = match original.try_clone() {
-                Some(copy) if attempt < policy.max_attempts => copy,
-                _ => {
+            let copy = (attempt < policy.max_attempts)
+                .then(|| original.try_clone())
+                .flatten();
+            let this_try = match copy {
+                Some(copy) => copy,
+                None => {
                     let last = request.take().expect("present until the last attempt");
                     note(|notes| notes.attempts = attempt);
-                    return match self.client().execute(last).await {
-                        Ok(response) => {
-                            note(|notes| notes.status = Some(response.status()));
-                            read_bounded(response, limit).await
-                        }
-                        Err(e) => {
-                            note(|notes| notes.status = None);
-                            Err(e)
-                        }
-                    };
+                    return self.attempt(last, limit).await;
                 }
             };
-            let result = match self.client().execute(this_try).await {
-                Ok(response) => {
-                    // Noted before the body is read, so a body that breaks still has a status.
-                    note(|notes| notes.status = Some(response.status()));
-                    read_bounded(response, limit).await
-                }
-                Err(e) => {
-                    note(|notes| notes.status = None);
-                    Err(e)
-                }
-            };
+            let result = self.attempt(this_try, limit).await;
             note(|notes| notes.attempts = attempt);
             let outcome = match &result {
                 Ok(r) => Outcome::Answered {
@@ -160,6 +144,27 @@ impl ClientHooks<ClientState> for Client {
                 )))
             }
             None => Ok(()),
+        }
+    }
+}
+
+impl Client {
+    /// One request: sent, its status noted before the body is read (so a body that breaks still
+    /// has a status), the body read up to `limit`.
+    async fn attempt(
+        &self,
+        request: reqwest::Request,
+        limit: u64,
+    ) -> reqwest::Result<reqwest::Response> {
+        match self.client().execute(request).await {
+            Ok(response) => {
+                note(|notes| notes.status = Some(response.status()));
+                read_bounded(response, limit).await
+            }
+            Err(e) => {
+                note(|notes| notes.status = None);
+                Err(e)
+            }
         }
     }
 }

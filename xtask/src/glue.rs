@@ -54,15 +54,8 @@ pub fn render(file: &syn::File, doc: &SpecDocument) -> anyhow::Result<TokenStrea
     let mut pages = BTreeSet::new();
     let mut bounds = Vec::new();
     let mut dispatch = Vec::new();
-    let struct_names: BTreeSet<String> = file
-        .items
+    let struct_names: BTreeSet<String> = types_items(file)
         .iter()
-        .find_map(|item| match item {
-            syn::Item::Mod(m) if m.ident == "types" => m.content.as_ref().map(|c| &c.1),
-            _ => None,
-        })
-        .into_iter()
-        .flatten()
         .filter_map(|item| match item {
             syn::Item::Struct(s) => Some(s.ident.to_string()),
             _ => None,
@@ -433,15 +426,8 @@ fn try_into_target(generics: &syn::Generics) -> Option<syn::Type> {
 /// A `decode_component` arm for every component schema: its generated type in `types`, or the
 /// hand-written type that replaces it.
 fn component_types(file: &syn::File, doc: &SpecDocument) -> Vec<TokenStream> {
-    let generated: BTreeSet<String> = file
-        .items
+    let generated: BTreeSet<String> = types_items(file)
         .iter()
-        .find_map(|item| match item {
-            syn::Item::Mod(m) if m.ident == "types" => m.content.as_ref().map(|c| &c.1),
-            _ => None,
-        })
-        .into_iter()
-        .flatten()
         .filter_map(|item| match item {
             syn::Item::Struct(s) => Some(s.ident.to_string()),
             syn::Item::Enum(e) => Some(e.ident.to_string()),
@@ -657,15 +643,21 @@ fn generic_arguments(ty: &syn::Type) -> Option<Vec<syn::Type>> {
     )
 }
 
+/// The items of progenitor's `mod types` (none if it has no such module).
+fn types_items(file: &syn::File) -> &[syn::Item] {
+    file.items
+        .iter()
+        .find_map(|item| match item {
+            syn::Item::Mod(m) if m.ident == "types" => m.content.as_ref().map(|c| c.1.as_slice()),
+            _ => None,
+        })
+        .unwrap_or_default()
+}
+
 /// List bodies by their generated type: (`ParticipantList`, `Participant`) for a struct with
 /// `meta: PageMeta` and `objects: Vec<Participant>`.
 fn list_bodies(file: &syn::File) -> Vec<(String, String)> {
-    let Some(types) = file.items.iter().find_map(|item| match item {
-        syn::Item::Mod(m) if m.ident == "types" => m.content.as_ref().map(|c| &c.1),
-        _ => None,
-    }) else {
-        return Vec::new();
-    };
+    let types = types_items(file);
     let mut out = Vec::new();
     for item in types {
         let syn::Item::Struct(s) = item else { continue };
