@@ -55,7 +55,8 @@ def render(r: dict) -> str:
     L += ["# Benchmarks" + (" (QUICK MODE: harness check only, figures meaningless)"
                             if quick else ""), ""]
     L += [f"Written by `{r['command']}` (`xtask/src/bench.rs` measures, "
-          "`conformance/bench/report.py` renders `BENCHMARKS.json`); do not edit by hand. Every "
+          "`conformance/bench/report.py` renders the results it wrote as JSON, "
+          "`BENCHMARKS.json` beside this file); do not edit by hand. Every "
           "figure below comes from one run of that command, all clients measured side by side "
           "against the same server. Absolute numbers depend on the machine and its load; read "
           "the ratios.", ""]
@@ -100,8 +101,7 @@ def render(r: dict) -> str:
                                     ns / floor <= MAX_FLOOR_RATIO))
         L.append("")
     elif decode:
-        L += ["## Decode", "", "Quick mode: every row ran once "
-              "(`cargo test -p plivo-mpc --bench decode`).", ""]
+        L += ["## Decode", "", "Quick mode: every row ran once (criterion's test mode).", ""]
 
     e2e = r.get("e2e")
     if e2e:
@@ -221,7 +221,7 @@ def render(r: dict) -> str:
                      f"features: rustls) | {codegen['cold_build_s']:.0f} s | |")
         L.append("")
 
-    if targets:
+    if targets and not quick:
         L += ["## Targets", "", "| target | measured | |", "|---|---:|---|"]
         L += [f"| {what} | {value} | {met(ok)} |" for what, value, ok in targets]
         L.append("")

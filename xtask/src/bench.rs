@@ -1,30 +1,29 @@
 //! `cargo xtask bench`: the benchmarks, side by side in one run.
 //!
-//! Orchestration and the Rust measurements live here; the peers in other languages and the report
-//! are Python (standard library only, like the polyglot runner):
+//! This drives every binary; the peers in other languages and the report are Python (standard
+//! library only, like the polyglot runner):
 //!
-//! - build: the harness (`conformance/bench/`, crate `plivo-mpc-bench`: the fixed-body loopback
-//!   `bench-server`, the `bench-load` load generator, the `bench-page` paging client) and the
-//!   criterion decode benchmark (`generated/benches/decode.rs`), each found where cargo says it
-//!   put it (`--message-format=json`), so `CARGO_TARGET_DIR` and profiles are honoured;
-//! - peers: `conformance/bench/peers.py` installs (full run only) and builds the clients in other
-//!   languages and says how to run them; every client, Rust or not, is then run from here against
-//!   one `bench-server`, in interleaved rounds;
-//! - results: `<target dir>/bench/results.json` (quick: `<target dir>/bench/quick/`), rendered to
-//!   Markdown beside it by `conformance/bench/report.py`. Only a full run of every section, not
-//!   `--no-write`, also copies them to `conformance/bench/BENCHMARKS.{json,md}`.
+//! - one cargo build of the harness (crate `plivo-mpc-bench`: `bench-server`, `bench-load`,
+//!   `bench-page`) and the criterion decode bench (`generated/benches/decode.rs`), each run from
+//!   where cargo says it put it, so `CARGO_TARGET_DIR` and profiles are honoured;
+//! - `conformance/bench/peers.py` readies the other languages' clients (installing them on a full
+//!   run) and says how to run them; every client then runs from here against one `bench-server`,
+//!   in interleaved rounds;
+//! - the results go to `<target dir>/bench/results.json` (quick: `bench/quick/`) and
+//!   `conformance/bench/report.py` renders them to Markdown beside it. Only a full run of every
+//!   section (no `--only`, no `--no-write`) copies both to `conformance/bench/BENCHMARKS.{json,md}`.
 //!
 //! `--quick` checks that the harness runs (debug builds, a fraction of a second per figure, no
-//! installs), writes under the target dir only, and checks that the committed `BENCHMARKS.md` is
-//! what `report.py` renders from the committed `BENCHMARKS.json` (`--render` re-renders it).
+//! installs), writes under the target dir only, and checks that the committed Markdown is what
+//! the committed JSON renders to (`--render` re-renders it).
 
 use std::collections::BTreeMap;
 use std::io::{BufRead as _, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command, Output, Stdio};
 use std::time::Instant;
 
-use anyhow::{bail, Context as _};
+use anyhow::{bail, ensure, Context as _};
 use plivo_mpc_spec::{default_spec_path, workspace_root};
 use serde_json::{json, Value};
 
@@ -39,13 +38,13 @@ const SECTIONS: [&str; 4] = ["decode", "e2e", "paging", "codegen"];
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct Args {
-    /// Check that the harness runs (seconds): debug builds, short runs, results under the target dir.
+    /// Check that the harness runs (seconds): debug builds, short runs, results in the target dir.
     #[arg(long)]
     pub quick: bool,
-    /// Only these sections (comma-separated: decode,e2e,paging,codegen); results under the target dir.
+    /// Only these sections (comma-separated: decode,e2e,paging,codegen); results in the target dir.
     #[arg(long, value_name = "LIST")]
     pub only: Option<String>,
-    /// Measure, but write the results under the target dir only.
+    /// Measure, but write the results in the target dir only.
     #[arg(long)]
     pub no_write: bool,
     /// Measure nothing: render conformance/bench/BENCHMARKS.md from BENCHMARKS.json.
@@ -53,7 +52,7 @@ pub struct Args {
     pub render: bool,
 }
 
-fn say(message: &str) {
+fn say(message: impl std::fmt::Display) {
     println!("bench: {message}");
 }
 
@@ -61,115 +60,106 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     let root = workspace_root();
     if args.render {
         render(&root.join(RESULTS_JSON), &root.join(RESULTS_MD))?;
-        say(&format!("rendered {RESULTS_MD} from {RESULTS_JSON}"));
+        say(format!("rendered {RESULTS_MD} from {RESULTS_JSON}"));
         return Ok(());
     }
-    let sections: Vec<&str> = match &args.only {
-        None => SECTIONS.to_vec(),
+    let only: Vec<&str> = match &args.only {
         Some(list) => list.split(',').map(str::trim).collect(),
+        None => SECTIONS.to_vec(),
     };
-    if let Some(bad) = sections.iter().find(|s| !SECTIONS.contains(s)) {
-        bail!(
-            "unknown section {bad:?} (the sections: {})",
-            SECTIONS.join(",")
-        );
+    if let Some(bad) = only.iter().find(|s| !SECTIONS.contains(s)) {
+        bail!("unknown section {bad:?} (there are {})", SECTIONS.join(","));
     }
     let started = Instant::now();
     let load_start = load();
-    let work = target_dir()?.join("bench");
-    let out = if args.quick {
-        work.join("quick")
-    } else {
-        work.clone()
-    };
-    std::fs::create_dir_all(&out).with_context(|| format!("cannot create {}", out.display()))?;
     let mut run = Run {
         quick: args.quick,
-        work,
+        work: target_dir()?.join("bench"),
         skipped: Vec::new(),
         build_s: 0.0,
     };
-    let mut results = json!({ "quick": args.quick });
-    let bins = run.build()?;
-    let bin = |name: &str| {
-        bins.get(name)
-            .cloned()
-            .context(format!("cargo built no {name}"))
+    let out = if args.quick {
+        run.work.join("quick")
+    } else {
+        run.work.clone()
     };
+    std::fs::create_dir_all(&out).with_context(|| format!("cannot create {}", out.display()))?;
+    let bins = run.build()?;
+    let bin = |name: &str| bins.get(name).context(format!("cargo built no {name}"));
     let mut peers = json!({ "clients": [], "versions": [], "skipped": [], "codegen": {} });
-    if sections.contains(&"e2e") || sections.contains(&"codegen") {
+    if only.contains(&"e2e") || only.contains(&"codegen") {
         peers = run.peers()?;
     }
-    if sections.contains(&"decode") {
-        results["decode"] = run.decode(&bin("decode")?)?;
+    let mut results = json!({ "quick": args.quick });
+    if only.contains(&"decode") {
+        results["decode"] = run.decode(bin("decode")?)?;
     }
-    if sections.contains(&"e2e") {
-        results["e2e"] = run.e2e(
-            &bin("bench-load")?,
-            &bin("bench-server")?,
-            &peers["clients"],
-        )?;
+    if only.contains(&"e2e") {
+        let (load, server) = (bin("bench-load")?, bin("bench-server")?);
+        results["e2e"] = run.e2e(load, server, &peers["clients"])?;
     }
-    if sections.contains(&"paging") {
-        results["paging"] = run.paging(&bin("bench-page")?, &bin("bench-server")?)?;
+    if only.contains(&"paging") {
+        results["paging"] = run.paging(bin("bench-page")?, bin("bench-server")?)?;
     }
-    if sections.contains(&"codegen") {
-        results["codegen"] = run.codegen(&peers["codegen"])?;
+    if only.contains(&"codegen") {
+        // The quick build holds the workspace's xtask (and replaced this one's file with it).
+        let xtask = match bins.get("xtask") {
+            Some(xtask) => xtask.clone(),
+            None => std::env::current_exe().context("the xtask binary")?,
+        };
+        results["codegen"] = run.codegen(&xtask, &peers["codegen"])?;
     }
+    let strings = |v: &Value| v.as_array().cloned().unwrap_or_default();
+    let mut versions = rust_versions(&root);
+    versions.extend(strings(&peers["versions"]));
+    let mut skipped: Vec<Value> = run.skipped.iter().map(|s| json!(s)).collect();
+    skipped.extend(strings(&peers["skipped"]));
     let mut command = String::from("cargo xtask bench");
     if args.quick {
         command += " --quick";
     }
-    if let Some(only) = &args.only {
-        command += &format!(" --only {only}");
+    if let Some(list) = &args.only {
+        command += &format!(" --only {list}");
     }
-    run.skipped.extend(
-        peers["skipped"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|s| s.as_str())
-            .map(str::to_owned),
-    );
-    let mut versions = rust_versions(&root);
-    versions.extend(peers["versions"].as_array().into_iter().flatten().cloned());
     results["command"] = json!(command);
     results["seconds"] = json!(started.elapsed().as_secs_f64());
     results["machine"] = machine(load_start);
     results["versions"] = json!(versions);
-    results["skipped"] = json!(run.skipped);
-    let json_path = out.join("results.json");
+    results["skipped"] = json!(skipped);
+
+    let (json_path, md_path) = (out.join("results.json"), out.join("BENCHMARKS.md"));
     std::fs::write(&json_path, serde_json::to_string_pretty(&results)? + "\n")?;
-    let md_path = out.join("BENCHMARKS.md");
     render(&json_path, &md_path)?;
-    say(&format!(
-        "results: {} and {}",
-        json_path.display(),
-        md_path.display()
-    ));
     if args.quick {
-        // The committed report must be what the committed results render to.
         let committed = out.join("BENCHMARKS-committed.md");
+        ensure!(
+            root.join(RESULTS_JSON).exists(),
+            "{RESULTS_JSON} is missing: a full `cargo xtask bench` writes it"
+        );
         render(&root.join(RESULTS_JSON), &committed)?;
-        let same = std::fs::read(&committed)? == std::fs::read(root.join(RESULTS_MD))?;
-        anyhow::ensure!(
-            same,
-            "{RESULTS_MD} is not what {REPORT} renders from {RESULTS_JSON} (see {}): run \
-             `cargo xtask bench --render`, or a full `cargo xtask bench`",
+        ensure!(
+            std::fs::read(&committed)? == std::fs::read(root.join(RESULTS_MD))?,
+            "{RESULTS_MD} is not what {RESULTS_JSON} renders to ({}): run `cargo xtask bench \
+             --render` (or a full `cargo xtask bench`)",
             committed.display()
         );
     } else if args.only.is_none() && !args.no_write {
         std::fs::copy(&json_path, root.join(RESULTS_JSON))?;
         std::fs::copy(&md_path, root.join(RESULTS_MD))?;
-        say(&format!("wrote {RESULTS_JSON} and {RESULTS_MD}"));
+        say(format!("wrote {RESULTS_JSON} and {RESULTS_MD}"));
     } else {
-        say(&format!(
-            "{RESULTS_MD} not written (only a full run of every section writes it)"
+        say(format!(
+            "{RESULTS_MD} left alone (a full run of every section writes it)"
         ));
     }
     let total = started.elapsed().as_secs_f64();
-    say(&format!(
-        "{total:.0} s in all: {:.0} s building (cargo, peers), {:.0} s measuring",
+    say(format!(
+        "results in {} and {}",
+        json_path.display(),
+        md_path.display()
+    ));
+    say(format!(
+        "{total:.0} s in all: {:.0} s building (cargo, peers), {:.0} s the rest",
         run.build_s,
         total - run.build_s
     ));
@@ -178,67 +168,59 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
 
 /// Renders `results` (JSON) to `markdown` with the report script.
 fn render(results: &Path, markdown: &Path) -> anyhow::Result<()> {
-    let root = workspace_root();
-    let mut command = Command::new(crate::polyglot::python());
-    command
-        .arg(root.join(REPORT))
-        .arg(results)
-        .arg("-o")
-        .arg(markdown);
-    output(&mut command)?;
+    let mut python = Command::new(crate::polyglot::python());
+    output(
+        python
+            .arg(workspace_root().join(REPORT))
+            .arg(results)
+            .arg("-o")
+            .arg(markdown),
+    )?;
     Ok(())
 }
 
-/// The target dir cargo uses here (`CARGO_TARGET_DIR`, `build.target-dir` or `target/`).
+/// The target dir cargo uses here (`CARGO_TARGET_DIR`, `build.target-dir`, else `target/`).
 fn target_dir() -> anyhow::Result<PathBuf> {
-    let mut command = cargo();
-    command.args(["metadata", "--format-version", "1", "--no-deps"]);
-    let metadata: Value = serde_json::from_slice(&output(&mut command)?.stdout)?;
-    metadata["target_directory"]
-        .as_str()
-        .map(PathBuf::from)
-        .context("cargo metadata named no target_directory")
+    let out = output(cargo().args(["metadata", "--format-version", "1", "--no-deps"]))?;
+    let metadata: Value = serde_json::from_slice(&out.stdout)?;
+    let dir = metadata["target_directory"].as_str();
+    Ok(PathBuf::from(
+        dir.context("cargo metadata named no target_directory")?,
+    ))
 }
 
-/// Runs `command`, capturing its output; fails with the end of it when the command fails.
-fn output(command: &mut Command) -> anyhow::Result<std::process::Output> {
-    let shown = format!("{command:?}");
+/// Runs `command` with its output captured; fails with the end of it when the command fails.
+fn output(command: &mut Command) -> anyhow::Result<Output> {
     let out = command
         .output()
-        .with_context(|| format!("cannot run {shown}"))?;
+        .with_context(|| format!("cannot run {command:?}"))?;
     if !out.status.success() {
         let text = String::from_utf8_lossy(&out.stderr) + String::from_utf8_lossy(&out.stdout);
-        let tail: String = text
-            .chars()
-            .rev()
-            .take(2000)
-            .collect::<Vec<_>>()
-            .into_iter()
-            .rev()
-            .collect();
-        bail!("{shown} failed ({}):\n{tail}", out.status);
+        let skip = text.chars().count().saturating_sub(2000);
+        let tail: String = text.chars().skip(skip).collect();
+        bail!("{command:?} failed ({}):\n{tail}", out.status);
     }
     Ok(out)
 }
 
-/// The last JSON object a harness printed on stdout.
-fn json_line(command: &mut Command) -> anyhow::Result<Value> {
+/// The last JSON object a harness printed (the output, for what else it wrote).
+fn json_line(command: &mut Command) -> anyhow::Result<(Value, Output)> {
     let out = output(command)?;
     let stdout = String::from_utf8_lossy(&out.stdout);
     let line = stdout.lines().rev().find(|l| l.starts_with('{'));
     let line = line.with_context(|| format!("{command:?} printed no JSON line: {stdout}"))?;
-    Ok(serde_json::from_str(line)?)
+    Ok((serde_json::from_str(line)?, out))
 }
 
-fn seconds(f: impl FnOnce() -> anyhow::Result<()>) -> anyhow::Result<f64> {
+fn time(command: &mut Command) -> anyhow::Result<f64> {
     let started = Instant::now();
-    f()?;
+    output(command)?;
     Ok(started.elapsed().as_secs_f64())
 }
 
 struct Run {
     quick: bool,
-    /// `<target dir>/bench`: the scratch folder.
+    /// `<target dir>/bench`: everything the bench writes goes here, unless a full run copies it.
     work: PathBuf,
     skipped: Vec<String>,
     build_s: f64,
@@ -246,216 +228,199 @@ struct Run {
 
 impl Run {
     fn skip(&mut self, what: &str, why: &str) {
-        say(&format!("skipped {what}: {why}"));
+        say(format!("skipped {what}: {why}"));
         self.skipped.push(format!("{what}: {why}"));
     }
 
-    /// The harness binaries and the decode bench, built by one cargo command (debug when quick,
-    /// else release): target name -> the executable cargo names.
+    /// One cargo build (debug when quick, else release) of the harness and the decode bench:
+    /// target name -> the executable cargo names.
     fn build(&mut self) -> anyhow::Result<BTreeMap<String, PathBuf>> {
         let started = Instant::now();
         let mut command = cargo();
         command.args(["build", "--bins", "--bench", "decode"]);
         if self.quick {
-            // The whole workspace, as `cargo test --workspace` resolves its features: after the
-            // tests (CI runs them first) only the decode bench is left to compile.
+            // Features resolved as for `cargo test --workspace`: after the tests (CI runs them
+            // first) only the decode bench is left to compile.
             command.arg("--workspace");
         } else {
             command.args(["--release", "-p", "plivo-mpc-bench", "-p", "plivo-mpc"]);
         }
-        let out = command
-            .arg("--message-format=json-render-diagnostics")
-            .stderr(Stdio::inherit())
-            .output()
-            .context("cannot run cargo build")?;
-        anyhow::ensure!(out.status.success(), "{command:?} failed ({})", out.status);
+        command.arg("--message-format=json-render-diagnostics");
+        let out = command.stderr(Stdio::inherit()).output()?;
+        ensure!(out.status.success(), "{command:?} failed ({})", out.status);
         self.build_s += started.elapsed().as_secs_f64();
-        Ok(String::from_utf8_lossy(&out.stdout)
+        let artifacts = String::from_utf8_lossy(&out.stdout)
             .lines()
             .filter_map(|line| serde_json::from_str::<Value>(line).ok())
             .filter(|m| m["reason"] == "compiler-artifact")
             .filter_map(|m| {
-                let exe = m["executable"].as_str()?;
-                Some((m["target"]["name"].as_str()?.to_owned(), PathBuf::from(exe)))
+                let exe = PathBuf::from(m["executable"].as_str()?);
+                Some((m["target"]["name"].as_str()?.to_owned(), exe))
             })
-            .collect())
+            .collect();
+        Ok(artifacts)
     }
 
-    /// The peers' manifest from `peers.py` (installing them on a full run).
+    /// The peers' manifest from peers.py (see there).
     fn peers(&mut self) -> anyhow::Result<Value> {
         let started = Instant::now();
-        let mut command = Command::new(crate::polyglot::python());
-        command
+        let mut python = Command::new(crate::polyglot::python());
+        python
             .arg(workspace_root().join(PEERS))
             .arg("--work")
             .arg(&self.work);
-        command.arg(if self.quick { "--quick" } else { "--install" });
-        let peers = json_line(command.stderr(Stdio::inherit()))?;
+        python.arg(if self.quick { "--quick" } else { "--install" });
+        let (peers, _) = json_line(python.stderr(Stdio::inherit()))?;
         self.build_s += started.elapsed().as_secs_f64();
         Ok(peers)
     }
 
-    /// Criterion: every row once in test mode (quick), else the lowest median of two rounds.
+    /// Criterion: every row once in test mode (quick), else each row's lowest median of 2 rounds.
     fn decode(&mut self, exe: &Path) -> anyhow::Result<Value> {
         let home = self.work.join("criterion");
-        let mut command = Command::new(exe);
-        command
+        let mut bench = Command::new(exe);
+        bench
             .env("CRITERION_HOME", &home)
             .current_dir(workspace_root());
         if self.quick {
-            let t = seconds(|| output(&mut command).map(drop))?;
-            say(&format!(
-                "decode: every row ran once in test mode ({t:.1} s)"
+            say(format!(
+                "decode: every row ran once in test mode ({:.1} s)",
+                time(&mut bench)?
             ));
             return Ok(json!({ "quick": true }));
         }
-        let (rounds, warm_up_s, measurement_s) = (2, 0.5, 2);
-        command.args([
+        let (rounds, warm_up_s, measurement_s) = (2, 0.5, 2.0);
+        bench.args([
             "--bench",
             "--noplot",
             "--warm-up-time",
-            "0.5",
-            "--measurement-time",
-            "2",
+            &warm_up_s.to_string(),
         ]);
-        // (page, row) -> (the lowest median's estimates, every round's median)
-        let mut best: BTreeMap<(String, String), (Value, Vec<f64>)> = BTreeMap::new();
+        bench.args(["--measurement-time", &measurement_s.to_string()]);
+        // (page, row) -> (the lowest median's estimate, every round's median)
+        let mut best = BTreeMap::<(String, String), (Value, Vec<f64>)>::new();
         for round in 1..=rounds {
             if home.exists() {
                 std::fs::remove_dir_all(&home)?;
             }
-            output(&mut command)?;
-            for (key, median) in read_criterion(&home)? {
-                let entry = best.entry(key).or_insert((median.clone(), Vec::new()));
-                let m = median["median_ns"].as_f64().unwrap_or(f64::MAX);
-                if m < entry.0["median_ns"].as_f64().unwrap_or(f64::MAX) {
-                    entry.0 = median;
+            output(&mut bench)?;
+            for (key, estimate) in read_criterion(&home)? {
+                let median = estimate["median_ns"].as_f64().context("a median")?;
+                let kept = best.entry(key).or_insert((estimate.clone(), Vec::new()));
+                if median < kept.0["median_ns"].as_f64().unwrap_or(f64::MAX) {
+                    kept.0 = estimate;
                 }
-                entry.1.push(m);
+                kept.1.push(median);
             }
-            say(&format!(
+            say(format!(
                 "decode: round {round}/{rounds}, {} rows",
                 best.len()
             ));
         }
-        let mut pages: Vec<Value> = Vec::new();
-        for ((page, row), (mut estimate, all)) in best {
+        let mut pages = BTreeMap::<String, Vec<Value>>::new();
+        for ((page, row), (mut estimate, medians)) in best {
             estimate["name"] = json!(row);
-            estimate["rounds_ns"] = json!(all);
-            match pages.iter_mut().find(|p| p["page"] == page.as_str()) {
-                Some(p) => p["rows"].as_array_mut().expect("rows").push(estimate),
-                None => pages.push(json!({ "page": page, "rows": [estimate] })),
-            }
+            estimate["rounds_ns"] = json!(medians);
+            pages.entry(page).or_default().push(estimate);
         }
+        let pages: Vec<Value> = pages
+            .into_iter()
+            .map(|(page, rows)| json!({ "page": page, "rows": rows }))
+            .collect();
         Ok(
             json!({ "rounds": rounds, "warm_up_s": warm_up_s, "measurement_s": measurement_s,
                    "pages": pages }),
         )
     }
 
-    /// Every client against one bench-server: concurrency 1 and 16, interleaved rounds.
+    /// Every client against one bench-server at concurrency 1 and 16, in interleaved rounds;
+    /// each figure is the round with the most req/s (every round's req/s kept beside it).
     fn e2e(&mut self, load: &Path, server: &Path, peers: &Value) -> anyhow::Result<Value> {
         let (secs, warmup, rounds) = if self.quick {
             (0.3, 0.1, 1)
         } else {
             (2.0, 0.3, 2)
         };
-        let rust = |kind: &str| {
-            let load = load.display().to_string();
-            let args = [
-                "--client",
-                kind,
-                "--url",
-                "{url}",
-                "--concurrency",
-                "{concurrency}",
-            ];
-            let tail = ["--seconds", "{seconds}", "--warmup", "{warmup}"];
-            let argv = [&[load.as_str()][..], &args[..], &tail[..]].concat();
-            json!({ "name": kind, "argv": argv, "env": {}, "rust": true })
-        };
-        let mut clients = vec![rust("raw"), rust("floor"), rust("generated")];
-        clients.extend(peers.as_array().into_iter().flatten().cloned());
+        // (name, argv with placeholders, environment, ours: a failure fails the run)
+        let mut clients: Vec<(String, Vec<String>, Value, bool)> = ["raw", "floor", "generated"]
+            .iter()
+            .map(|kind| {
+                let args = format!("--client {kind} --url {{url}} --concurrency {{concurrency}}");
+                let argv = std::iter::once(load.display().to_string())
+                    .chain(args.split(' ').map(str::to_owned))
+                    .chain(["--seconds", "{seconds}", "--warmup", "{warmup}"].map(str::to_owned))
+                    .collect();
+                (kind.to_string(), argv, json!({}), true)
+            })
+            .collect();
+        for peer in peers.as_array().into_iter().flatten() {
+            let argv = peer["argv"].as_array().into_iter().flatten();
+            let argv = argv
+                .map(|a| a.as_str().unwrap_or_default().to_owned())
+                .collect();
+            let name = peer["name"].as_str().unwrap_or("?").to_owned();
+            clients.push((name, argv, peer["env"].clone(), false));
+        }
         let server = Server::start(server, None)?;
         let mut results: Vec<Value> = Vec::new();
         let mut wrk = true;
         for round in 1..=rounds {
             for conc in [1u32, 16] {
-                let fill = |arg: &Value| {
-                    let arg = arg.as_str().unwrap_or_default();
-                    arg.replace("{url}", &server.url)
-                        .replace("{concurrency}", &conc.to_string())
-                        .replace("{seconds}", &secs.to_string())
-                        .replace("{warmup}", &warmup.to_string())
-                };
-                let mut measured: Vec<(String, anyhow::Result<Value>)> = Vec::new();
-                for client in &clients {
-                    let name = client["name"].as_str().unwrap_or("?").to_owned();
-                    let argv: Vec<String> = client["argv"]
-                        .as_array()
-                        .into_iter()
-                        .flatten()
-                        .map(fill)
-                        .collect();
-                    let mut command = Command::new(&argv[0]);
-                    command.args(&argv[1..]).current_dir(workspace_root());
-                    for (k, v) in client["env"].as_object().into_iter().flatten() {
-                        command.env(k, v.as_str().unwrap_or_default());
-                    }
-                    let r = json_line(&mut command);
-                    if client["rust"] == true {
-                        let r = r.as_ref().map_err(|e| anyhow::anyhow!("{e:#}"))?;
-                        anyhow::ensure!(r["requests"].as_u64() > Some(0), "{name}: no requests");
-                    }
-                    measured.push((name.clone(), r));
-                    if name == "raw" && wrk {
-                        match run_wrk(&server.url, conc, secs) {
-                            Ok(r) => measured.push(("wrk".into(), Ok(r))),
-                            Err(e) => {
-                                wrk = false;
-                                self.skip(
-                                    "wrk ceiling",
-                                    &format!(
-                                        "{e:#}; the raw-socket client still measures the ceiling"
-                                    ),
-                                );
-                            }
-                        }
-                    }
-                }
-                for (name, r) in measured {
-                    let mut r = match r {
-                        Ok(r) => r,
-                        Err(e) => {
-                            let why = format!(
-                                "run failed: {}",
-                                format!("{e:#}").chars().take(300).collect::<String>()
-                            );
-                            self.skip(&format!("{name} at concurrency {conc}"), &why);
-                            continue;
-                        }
-                    };
-                    say(&format!(
-                        "e2e round {round}/{rounds} c={conc} {name}: {:.0} req/s p50 {} us p99 {} us, {} errors",
-                        r["rps"].as_f64().unwrap_or(0.0), r["p50_us"], r["p99_us"], r["errors"]
+                let mut keep = |name: &str, mut r: Value| {
+                    say(format!(
+                        "e2e round {round}/{rounds} c={conc} {name}: {:.0} req/s, p50 {} us, \
+                         p99 {} us, {} errors",
+                        r["rps"].as_f64().unwrap_or(0.0),
+                        r["p50_us"],
+                        r["p99_us"],
+                        r["errors"]
                     ));
                     r["client"] = json!(name);
                     r["concurrency"] = json!(conc);
-                    let found = results
-                        .iter_mut()
-                        .find(|x| x["client"] == r["client"] && x["concurrency"] == conc);
-                    match found {
-                        None => {
-                            r["rounds"] = json!([r["rps"]]);
-                            results.push(r);
+                    let same = |x: &&mut Value| x["client"] == name && x["concurrency"] == conc;
+                    let Some(kept) = results.iter_mut().find(same) else {
+                        r["rounds"] = json!([r["rps"]]);
+                        return results.push(r);
+                    };
+                    let mut all = kept["rounds"].take();
+                    all.as_array_mut().expect("rounds").push(r["rps"].clone());
+                    if r["rps"].as_f64() > kept["rps"].as_f64() {
+                        *kept = r;
+                    }
+                    kept["rounds"] = all;
+                };
+                for (name, argv, env, ours) in &clients {
+                    let fill = |a: &String| {
+                        a.replace("{url}", &server.url)
+                            .replace("{concurrency}", &conc.to_string())
+                            .replace("{seconds}", &secs.to_string())
+                            .replace("{warmup}", &warmup.to_string())
+                    };
+                    let argv: Vec<String> = argv.iter().map(fill).collect();
+                    let mut client = Command::new(&argv[0]);
+                    client.args(&argv[1..]).current_dir(workspace_root());
+                    for (k, v) in env.as_object().into_iter().flatten() {
+                        client.env(k, v.as_str().unwrap_or_default());
+                    }
+                    match json_line(&mut client) {
+                        Ok((r, _)) if *ours && r["requests"].as_u64() < Some(1) => {
+                            bail!("{name} at concurrency {conc} made no request: {r}")
                         }
-                        Some(kept) => {
-                            let mut all = kept["rounds"].as_array().cloned().unwrap_or_default();
-                            all.push(r["rps"].clone());
-                            if r["rps"].as_f64() > kept["rps"].as_f64() {
-                                *kept = r;
+                        Ok((r, _)) => keep(name, r),
+                        Err(e) if *ours => return Err(e),
+                        Err(e) => {
+                            let why: String = format!("{e:#}").chars().take(300).collect();
+                            self.skip(&format!("{name} at concurrency {conc}"), &why);
+                        }
+                    }
+                    if name == "raw" && wrk {
+                        match run_wrk(&server.url, conc, secs) {
+                            Ok(r) => keep("wrk", r),
+                            Err(e) => {
+                                wrk = false;
+                                let why = format!("{e:#}; the raw-socket client measures it");
+                                self.skip("wrk ceiling", &why);
                             }
-                            kept["rounds"] = json!(all);
                         }
                     }
                 }
@@ -464,7 +429,7 @@ impl Run {
         Ok(json!({ "seconds": secs, "warmup": warmup, "rounds": rounds, "results": results }))
     }
 
-    /// Streams 1,000 (quick) or 1,000 / 10,000 / 100,000 participants, 20 a page.
+    /// Streams 1,000 (quick) or 1,000, 10,000 and 100,000 participants, 20 a page.
     fn paging(&mut self, page: &Path, server: &Path) -> anyhow::Result<Value> {
         let totals: &[u64] = if self.quick {
             &[1000]
@@ -486,27 +451,16 @@ impl Run {
                 command.arg("-v").arg(page);
             }
             command.args(["--url", &server.url, "--expect", &total.to_string()]);
-            let out = output(&mut command)?;
-            let stdout = String::from_utf8_lossy(&out.stdout);
-            let line = stdout
-                .lines()
-                .rev()
-                .find(|l| l.starts_with('{'))
-                .context("bench-page printed no JSON")?;
-            let mut r: Value = serde_json::from_str(line)?;
+            let (mut r, out) = json_line(&mut command)?;
             let stderr = String::from_utf8_lossy(&out.stderr);
             let max_rss = stderr
                 .lines()
-                .find_map(|l| {
-                    l.trim()
-                        .strip_prefix("Maximum resident set size (kbytes): ")
-                })
+                .find_map(|l| l.trim().strip_prefix("Maximum resident set size (kbytes):"))
                 .and_then(|v| v.trim().parse::<u64>().ok());
             r["time_v_max_rss_kib"] = json!(max_rss);
-            say(&format!(
-                "paging {total}: {:.2} s, peak RSS {} KiB",
-                r["seconds"].as_f64().unwrap_or(0.0),
-                r["peak_rss_kib"]
+            say(format!(
+                "paging {total}: {} s, peak RSS {} KiB",
+                r["seconds"], r["peak_rss_kib"]
             ));
             rows.push(r);
         }
@@ -514,23 +468,20 @@ impl Run {
     }
 
     /// `xtask generate` into a scratch file (through cargo, and the binary alone), the peers'
-    /// openapi-generator time, and a cold build of the client (full run only).
-    fn codegen(&mut self, peers: &Value) -> anyhow::Result<Value> {
-        let n = if self.quick { 1 } else { 3 };
+    /// openapi-generator time, and (full run) a cold build of the client.
+    fn codegen(&mut self, xtask: &Path, peers: &Value) -> anyhow::Result<Value> {
         let scratch = self.work.join("codegen").join("generated.rs");
-        std::fs::create_dir_all(scratch.parent().expect("a parent"))?;
-        let xtask = std::env::current_exe().context("the xtask binary")?;
-        let mut via_cargo = f64::MAX;
-        let mut alone = f64::MAX;
-        for _ in 0..n {
+        std::fs::create_dir_all(scratch.parent().expect("a folder"))?;
+        let (mut via_cargo, mut alone) = (f64::MAX, f64::MAX);
+        for _ in 0..if self.quick { 1 } else { 3 } {
             let mut command = cargo();
             command
                 .args(["xtask", "generate", "--output"])
                 .arg(&scratch);
-            via_cargo = via_cargo.min(seconds(|| output(&mut command).map(drop))?);
-            let mut command = Command::new(&xtask);
+            via_cargo = via_cargo.min(time(&mut command)?);
+            let mut command = Command::new(xtask);
             command.args(["generate", "--output"]).arg(&scratch);
-            alone = alone.min(seconds(|| output(&mut command).map(drop))?);
+            alone = alone.min(time(&mut command)?);
         }
         let mut out = json!({ "xtask_generate_s": via_cargo, "xtask_binary_s": alone });
         if let Some(s) = peers.get("openapi_rust_s") {
@@ -547,10 +498,10 @@ impl Run {
             command
                 .args(["build", "-q", "-p", "plivo-mpc"])
                 .env("CARGO_TARGET_DIR", &cold);
-            out["cold_build_s"] = json!(seconds(|| output(&mut command).map(drop))?);
+            out["cold_build_s"] = json!(time(&mut command)?);
             std::fs::remove_dir_all(&cold)?;
         }
-        say(&format!("codegen: {out}"));
+        say(format!("codegen: {out}"));
         Ok(out)
     }
 }
@@ -571,14 +522,15 @@ impl Server {
         let mut child = command.stdout(Stdio::piped()).spawn()?;
         let mut line = String::new();
         BufReader::new(child.stdout.take().context("stdout")?).read_line(&mut line)?;
-        let mut server = Server {
+        let url = line.trim().strip_prefix("listening on ").map(str::to_owned);
+        let server = Server {
             child,
-            url: String::new(),
+            url: url.unwrap_or_default(),
         };
-        match line.trim().strip_prefix("listening on ") {
-            Some(url) => server.url = url.to_owned(),
-            None => bail!("bench-server did not start (it printed {line:?})"),
-        }
+        ensure!(
+            !server.url.is_empty(),
+            "bench-server did not start: {line:?}"
+        );
         Ok(server)
     }
 }
@@ -590,15 +542,13 @@ impl Drop for Server {
     }
 }
 
-/// wrk's figures in bench-load's shape (its latency percentiles to microseconds).
+/// wrk against the server (a second ceiling), in bench-load's shape.
 fn run_wrk(url: &str, conc: u32, secs: f64) -> anyhow::Result<Value> {
-    let target = format!(
-        "{url}/v1/Account/MANWVLYTK4ZWU1YTY4QA/MultiPartyCall/name_test_mpc_1/Participant/"
-    );
+    let path = "/v1/Account/MANWVLYTK4ZWU1YTY4QA/MultiPartyCall/name_test_mpc_1/Participant/";
     let threads = if conc == 1 { "1" } else { "2" };
     let duration = format!("{}s", secs.round().max(1.0));
-    let mut command = Command::new("wrk");
-    command.args([
+    let mut wrk = Command::new("wrk");
+    wrk.args([
         "-t",
         threads,
         "-c",
@@ -606,63 +556,66 @@ fn run_wrk(url: &str, conc: u32, secs: f64) -> anyhow::Result<Value> {
         "-d",
         &duration,
         "--latency",
-        &target,
     ]);
-    let out = match command.output() {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            bail!("wrk not installed (Debian package `wrk`)")
-        }
-        other => other?,
+    let out = match output(wrk.arg(format!("{url}{path}"))) {
+        Err(_) if which_not("wrk") => bail!("wrk not installed (Debian package `wrk`)"),
+        out => out?,
     };
-    anyhow::ensure!(out.status.success(), "wrk failed ({})", out.status);
     let text = String::from_utf8_lossy(&out.stdout);
-    let field = |prefix: &str| {
-        text.lines()
-            .find_map(|l| l.trim().strip_prefix(prefix).map(|v| v.trim().to_owned()))
+    let field = |name: &str| {
+        let line = text.lines().find_map(|l| l.trim().strip_prefix(name))?;
+        Some(line.trim().to_owned())
     };
-    let micros = |label: &str| -> u64 {
-        let Some(v) = field(label) else { return 0 };
-        let (number, scale) = [("us", 1.0), ("ms", 1e3), ("s", 1e6)]
-            .iter()
-            .find_map(|(unit, scale)| Some((v.strip_suffix(unit)?.parse::<f64>().ok()?, *scale)))
-            .unwrap_or((0.0, 0.0));
-        (number * scale) as u64
+    // "50%   35.00us" and the like, to microseconds.
+    let micros = |name: &str| -> Option<u64> {
+        let value = field(name)?;
+        let split = value.find(|c: char| c.is_ascii_alphabetic())?;
+        let scale = match &value[split..] {
+            "us" => 1.0,
+            "ms" => 1e3,
+            "s" => 1e6,
+            _ => return None,
+        };
+        Some((value[..split].parse::<f64>().ok()? * scale) as u64)
     };
     let rps: f64 = field("Requests/sec:")
-        .context("wrk printed no Requests/sec")?
+        .context("no Requests/sec from wrk")?
         .parse()?;
-    Ok(json!({ "rps": rps, "p50_us": micros("50%"), "p99_us": micros("99%"), "errors": 0 }))
+    let (p50, p99) = (micros("50%").unwrap_or(0), micros("99%").unwrap_or(0));
+    Ok(json!({ "rps": rps, "p50_us": p50, "p99_us": p99, "errors": 0 }))
+}
+
+fn which_not(program: &str) -> bool {
+    let found = Command::new(program).arg("--version").output();
+    matches!(found, Err(e) if e.kind() == std::io::ErrorKind::NotFound)
 }
 
 /// `<home>/decode_<page>/<row>/new/estimates.json`: (page, row) -> median and its interval.
 fn read_criterion(home: &Path) -> anyhow::Result<Vec<((String, String), Value)>> {
     let mut rows = Vec::new();
     for group in std::fs::read_dir(home)?.flatten() {
-        let name = group.file_name().to_string_lossy().into_owned();
-        let Some(page) = name.strip_prefix("decode_") else {
+        let group_name = group.file_name().to_string_lossy().into_owned();
+        let Some(page) = group_name.strip_prefix("decode_") else {
             continue;
         };
         for row in std::fs::read_dir(group.path())?.flatten() {
-            let Ok(text) = std::fs::read_to_string(row.path().join("new/estimates.json")) else {
+            let path = row.path().join("new/estimates.json");
+            let Ok(text) = std::fs::read_to_string(&path) else {
                 continue;
             };
-            let median = &serde_json::from_str::<Value>(&text)?["median"];
-            rows.push((
-                (
-                    page.to_owned(),
-                    row.file_name().to_string_lossy().into_owned(),
-                ),
-                json!({
-                    "median_ns": median["point_estimate"],
-                    "lo_ns": median["confidence_interval"]["lower_bound"],
-                    "hi_ns": median["confidence_interval"]["upper_bound"],
-                }),
-            ));
+            let median = serde_json::from_str::<Value>(&text)?["median"].take();
+            let name = row.file_name().to_string_lossy().into_owned();
+            let estimate = json!({
+                "median_ns": median["point_estimate"],
+                "lo_ns": median["confidence_interval"]["lower_bound"],
+                "hi_ns": median["confidence_interval"]["upper_bound"],
+            });
+            rows.push(((page.to_owned(), name), estimate));
         }
     }
-    anyhow::ensure!(
+    ensure!(
         !rows.is_empty(),
-        "criterion wrote no estimates under {}",
+        "criterion wrote no estimates in {}",
         home.display()
     );
     Ok(rows)
@@ -674,47 +627,24 @@ fn load() -> String {
     format!("load average: {}", fields.join(", "))
 }
 
-fn first_line(program: &str, arg: &str) -> String {
-    match Command::new(program).arg(arg).output() {
-        Ok(out) => String::from_utf8_lossy(if out.stdout.is_empty() {
-            &out.stderr
-        } else {
-            &out.stdout
-        })
-        .lines()
-        .next()
-        .unwrap_or("?")
-        .to_owned(),
-        Err(_) => "not installed".to_owned(),
-    }
-}
-
 fn machine(load_start: String) -> Value {
     let read = |path: &str| std::fs::read_to_string(path).unwrap_or_default();
-    let cpuinfo = read("/proc/cpuinfo");
-    let cpu = cpuinfo.lines().find_map(|l| {
-        l.strip_prefix("model name")?
-            .split_once(':')
-            .map(|(_, v)| v.trim().to_owned())
-    });
-    let meminfo = read("/proc/meminfo");
-    let mem_kib = meminfo.lines().find_map(|l| {
-        l.strip_prefix("MemTotal:")?
-            .trim()
-            .trim_end_matches("kB")
-            .trim()
-            .parse::<f64>()
-            .ok()
-    });
+    let field = |text: &str, name: &str| {
+        let line = text.lines().find(|l| l.starts_with(name))?;
+        Some(line.split_once(':')?.1.trim().to_owned())
+    };
+    let cpu = field(&read("/proc/cpuinfo"), "model name").unwrap_or_else(|| "?".into());
+    let mem_kib = field(&read("/proc/meminfo"), "MemTotal")
+        .and_then(|v| v.trim_end_matches("kB").trim().parse::<f64>().ok());
+    let os = [
+        read("/proc/sys/kernel/ostype"),
+        read("/proc/sys/kernel/osrelease"),
+    ];
     json!({
-        "cores": std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0),
-        "cpu": cpu.unwrap_or_else(|| "?".into()),
+        "cores": std::thread::available_parallelism().map_or(0, |n| n.get()),
+        "cpu": cpu,
         "mem": mem_kib.map_or("?".into(), |k| format!("{:.0} GiB", k / 1024.0 / 1024.0)),
-        "os": format!(
-            "{} {}",
-            read("/proc/sys/kernel/ostype").trim(),
-            read("/proc/sys/kernel/osrelease").trim()
-        ),
+        "os": format!("{} {}", os[0].trim(), os[1].trim()),
         "load_start": load_start,
         "load_end": load(),
     })
@@ -722,13 +652,6 @@ fn machine(load_start: String) -> Value {
 
 fn rust_versions(root: &Path) -> Vec<Value> {
     let lock = std::fs::read_to_string(root.join("Cargo.lock")).unwrap_or_default();
-    let version = |name: &str| {
-        let needle = format!("name = \"{name}\"\nversion = \"");
-        lock.split_once(&needle)
-            .and_then(|(_, rest)| rest.split_once('"'))
-            .map_or("?", |(v, _)| v)
-            .to_owned()
-    };
     let deps = [
         "progenitor-client",
         "reqwest",
@@ -737,11 +660,31 @@ fn rust_versions(root: &Path) -> Vec<Value> {
         "tokio",
         "criterion",
     ]
-    .map(|n| format!("{n} {}", version(n)))
-    .join(", ");
+    .map(|name| {
+        let needle = format!("name = \"{name}\"\nversion = \"");
+        let version = lock
+            .split_once(&needle)
+            .and_then(|(_, rest)| rest.split_once('"'));
+        format!("{name} {}", version.map_or("?", |(v, _)| v))
+    });
+    let first_line = |program: &str, arg: &str| match Command::new(program).arg(arg).output() {
+        Ok(out) => {
+            let text = if out.stdout.is_empty() {
+                out.stderr
+            } else {
+                out.stdout
+            };
+            String::from_utf8_lossy(&text)
+                .lines()
+                .next()
+                .unwrap_or("?")
+                .to_owned()
+        }
+        Err(_) => "not installed".to_owned(),
+    };
     vec![
         json!(["rustc", first_line("rustc", "--version")]),
-        json!(["plivo-mpc deps", deps]),
+        json!(["plivo-mpc deps", deps.join(", ")]),
         json!(["wrk", first_line("wrk", "-v")]),
     ]
 }
