@@ -111,7 +111,16 @@ def openapi_generate(generator: str, out: Path, *extra: str) -> float:
     if out.exists():
         shutil.rmtree(out)
     started = time.monotonic()
-    run([OPENAPI_CLI, "generate", "-i", SPEC, "-g", generator, "-o", out, *extra], timeout=300)
+    cmd = [str(c) for c in (OPENAPI_CLI, "generate", "-i", SPEC, "-g", generator, "-o", out, *extra)]
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    if p.returncode != 0:
+        # The spec validator's findings ("Errors:" then one "-finding" a line), else the end.
+        text = p.stdout + p.stderr
+        found = text.split("Errors:", 1)[1].split("Warnings:", 1)[0] if "Errors:" in text else ""
+        errors = "; ".join(l.strip(" \t-") for l in found.splitlines() if l.strip())
+        errors = errors.replace(f"{ROOT}/", "")
+        raise RuntimeError(f"openapi-generator-cli generate -g {generator} exited {p.returncode}: "
+                           f"{errors or text[-300:]}")
     return time.monotonic() - started
 
 
