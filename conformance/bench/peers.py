@@ -111,7 +111,8 @@ def openapi_generate(generator: str, out: Path, *extra: str) -> float:
     if out.exists():
         shutil.rmtree(out)
     started = time.monotonic()
-    cmd = [str(c) for c in (OPENAPI_CLI, "generate", "-i", SPEC, "-g", generator, "-o", out, *extra)]
+    cmd = [str(c) for c in (OPENAPI_CLI, "generate", "-i", SPEC, "-g", generator, "-o", out,
+                            *extra)]
     p = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
     if p.returncode != 0:
         # The spec validator's findings ("Errors:" then one "-finding" a line), else the end.
@@ -159,7 +160,7 @@ def openapi_rust(work: Path) -> tuple[dict, float]:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--work", required=True, type=Path, help="scratch folder (under the target dir)")
+    ap.add_argument("--work", required=True, type=Path, help="scratch folder (in the target dir)")
     ap.add_argument("--install", action="store_true", help="install the venv and node_modules")
     ap.add_argument("--quick", action="store_true", help="generate nothing")
     args = ap.parse_args()
@@ -174,7 +175,8 @@ def main() -> int:
             client, codegen["openapi_rust_s"] = openapi_rust(args.work)
             clients.append(client)
         except Exception as e:  # noqa: BLE001
-            skip("openapi-generator rust client", f"generate/build failed: {str(e)[:300]}")
+            skip("openapi-generator rust client and its generation time",
+                 f"generate/build failed: {str(e)[:300]}")
         gen = args.work / "openapi-python"
         try:
             openapi_generate("python", gen, "--additional-properties=packageName=plivo_mpc_gen")
