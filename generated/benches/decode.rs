@@ -9,8 +9,8 @@
 //! The `diag/*` rows take the floor and swap in one of the generated types' field types at a
 //! time, to show where the time above the floor goes.
 //!
-//! `cargo bench -p plivo-mpc --bench decode`; `cargo xtask bench` runs it and reads the
-//! estimates from `target/criterion/`.
+//! `cargo bench -p plivo-mpc --bench decode`; `cargo xtask bench` runs it with `CRITERION_HOME`
+//! set to `<target dir>/bench/criterion` and reads the estimates from there.
 
 use std::hint::black_box;
 

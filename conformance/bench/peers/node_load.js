@@ -1,4 +1,4 @@
-// Load harness for Plivo's Node SDK (`plivo` on npm), run by conformance/bench/run.py with
+// Load harness for Plivo's Node SDK (`plivo` on npm), run by `cargo xtask bench` with
 // NODE_PATH pointing at the polyglot node_modules.
 //
 //   node node_load.js URL CONCURRENCY SECONDS WARMUP

@@ -1,4 +1,4 @@
-"""Load harness for the Python peers, run by conformance/bench/run.py with the polyglot venv.
+"""Load harness for the Python peers, run by `cargo xtask bench` with the polyglot venv.
 
     python python_load.py sdk|gen URL CONCURRENCY SECONDS WARMUP
 

@@ -1,11 +1,11 @@
-//! The harness behind `cargo xtask bench` (driven by `conformance/bench/run.py`):
+//! The harness behind `cargo xtask bench` (run by `xtask/src/bench.rs`):
 //!
 //! - `bench-server`: one fast loopback HTTP/1.1 server with keep-alive that answers every
 //!   request with the spec's `documented` example, or (`--paging TOTAL`) with the page that the
 //!   request's `offset` and `limit` ask for;
 //! - `bench-load`: requests/s and latency percentiles for the generated client, the floor
 //!   (bare reqwest + serde_json into [`floor::FloorList`]) and raw sockets (the server's ceiling);
-//! - `bench-page`: streams every participant with `ListParticipants::stream()` and reports its
+//! - `bench-page`: streams every participant with the list call's `stream()` and reports its
 //!   own peak RSS.
 
 use std::path::Path;

@@ -1,6 +1,6 @@
 //! Load harness for openapi-generator's Rust client (`-g rust`, `supportAsync=true`), built by
-//! `conformance/bench/run.py` in `target/bench/openapi-rust-load/` against the client it
-//! generates into `target/bench/openapi-rust/` (never committed). Same loop and the same JSON
+//! `conformance/bench/peers.py` in `<target dir>/bench/openapi-rust-load/` against the client it
+//! generates into `<target dir>/bench/openapi-rust/` (never committed). Same loop and the same JSON
 //! line as `bench-load`: one shared `Configuration` (one reqwest pool), `concurrency` tasks,
 //! each calling `list_participants_by_name` back to back for `seconds` after `warmup`.
 //!

@@ -3,7 +3,7 @@
 //! one JSON line (requests, rps, p50/p99 in microseconds).
 //!
 //! `bench-load --client generated|floor|raw --url http://127.0.0.1:PORT [--concurrency 1]
-//! [--seconds 3] [--warmup 0.5] [--threads N]`
+//! [--seconds 3] [--warmup 0.5]`
 //!
 //! - `generated`: `MpcClient` with `RetryPolicy::disabled()`, `.send()` decoding into the
 //!   generated `ParticipantList`;
@@ -148,7 +148,6 @@ fn main() -> anyhow::Result<()> {
     let mut concurrency = 1usize;
     let mut seconds = 3.0f64;
     let mut warmup = 0.5f64;
-    let mut threads = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let mut value = || args.next().with_context(|| format!("{arg} needs a value"));
@@ -165,7 +164,6 @@ fn main() -> anyhow::Result<()> {
             "--concurrency" => concurrency = value()?.parse()?,
             "--seconds" => seconds = value()?.parse()?,
             "--warmup" => warmup = value()?.parse()?,
-            "--threads" => threads = Some(value()?.parse::<usize>()?),
             other => anyhow::bail!("unknown argument {other}"),
         }
     }
@@ -197,7 +195,7 @@ fn main() -> anyhow::Result<()> {
     };
     // One worker thread for one connection (no cross-thread wakeups); two (the machine's cores)
     // for more.
-    let threads = threads.unwrap_or(if concurrency == 1 { 1 } else { 2 });
+    let threads = if concurrency == 1 { 1 } else { 2 };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(threads)
         .enable_all()

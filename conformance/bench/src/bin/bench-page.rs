@@ -1,6 +1,7 @@
-//! Streams every participant of an MPC with `ListParticipants::stream()` from a paging server
-//! (`bench-server --paging TOTAL`) and prints one JSON line: participants, seconds and this
-//! process's peak RSS (the kernel's high-water mark, as `/usr/bin/time -v` reports it).
+//! Streams every participant of an MPC with `list_participants_by_name(..).limit(20).stream()`
+//! from a paging server (`bench-server --paging TOTAL`) and prints one JSON line: participants,
+//! seconds and this process's peak RSS (the kernel's high-water mark, as `/usr/bin/time -v`
+//! reports it).
 //!
 //! `bench-page --url http://127.0.0.1:PORT --expect TOTAL`
 
@@ -27,7 +28,6 @@ fn main() -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    let rss_before = plivo_mpc_bench::peak_rss_kib();
     let (count, seconds) = runtime.block_on(async {
         let client = MpcClient::builder(Credentials::new(AUTH_ID, AUTH_TOKEN)?)
             .base_url(&url)
@@ -58,7 +58,6 @@ fn main() -> anyhow::Result<()> {
             "pages": count.div_ceil(20),
             "seconds": seconds,
             "peak_rss_kib": plivo_mpc_bench::peak_rss_kib(),
-            "rss_before_kib": rss_before,
         })
     );
     Ok(())

@@ -3,7 +3,7 @@
 //! pipelining, and nothing else (no routing, no auth check: it is the thing being measured
 //! against, so it must cost as little as possible).
 //!
-//! `bench-server --spec openapi/plivo-mpc.yaml [--port 0] [--threads 1] [--paging TOTAL]`
+//! `bench-server --spec openapi/plivo-mpc.yaml [--port 0] [--paging TOTAL]`
 //! prints `listening on http://127.0.0.1:PORT` and serves until killed.
 
 use std::path::PathBuf;
@@ -111,7 +111,6 @@ async fn serve(mut socket: TcpStream, app: Arc<App>) -> std::io::Result<()> {
 fn main() -> anyhow::Result<()> {
     let mut spec = PathBuf::from("openapi/plivo-mpc.yaml");
     let mut port = 0u16;
-    let mut threads = 1usize;
     let mut paging = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -119,7 +118,6 @@ fn main() -> anyhow::Result<()> {
         match arg.as_str() {
             "--spec" => spec = value()?.into(),
             "--port" => port = value()?.parse()?,
-            "--threads" => threads = value()?.parse()?,
             "--paging" => paging = Some(value()?.parse()?),
             other => anyhow::bail!("unknown argument {other}"),
         }
@@ -130,8 +128,9 @@ fn main() -> anyhow::Result<()> {
         documented,
         paging,
     });
+    // One worker thread: the server costs as little CPU as it can beside the clients.
     let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(threads)
+        .worker_threads(1)
         .enable_all()
         .build()?;
     runtime.block_on(async move {

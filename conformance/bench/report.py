@@ -1,0 +1,251 @@
+#!/usr/bin/env python3
+"""Renders the benchmark's results (the JSON `cargo xtask bench` writes) as Markdown.
+
+    python3 report.py RESULTS.json [-o OUT.md]
+
+`cargo xtask bench` writes its results to the target dir (`bench/results.json`, quick mode
+`bench/quick/results.json`) and renders them with this script; a full run of every section also
+copies them to conformance/bench/BENCHMARKS.json and BENCHMARKS.md. The output depends only on
+the JSON and NOTES.md (which a full run's report ends with), so rendering the committed JSON gives
+the committed Markdown byte for byte (`cargo xtask bench --quick` checks that). Standard library
+only; nothing is measured here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+# Targets (issue 6).
+MAX_FLOOR_RATIO = 1.2
+SDK_TARGETS = {("python-sdk", 1): 6.0, ("node-sdk", 1): 5.0,
+               ("python-sdk", 16): 20.0, ("node-sdk", 16): 20.0}
+
+# Every client of the end-to-end section, in table order.
+LABELS = {
+    "raw": "raw socket, no decode (server ceiling)",
+    "wrk": "wrk (server ceiling)",
+    "floor": "**floor**: bare reqwest + serde_json into a hand-written struct",
+    "generated": "**plivo-mpc** (`MpcClient`, retries off)",
+    "openapi-rust": "openapi-generator `rust` (reqwest, async)",
+    "python-gen": "openapi-generator `python` (urllib3, pydantic)",
+    "python-sdk": "Plivo Python SDK",
+    "node-sdk": "Plivo Node SDK",
+}
+DECODE_ORDER = ["floor", "generated", "value", "ignored_any", "diag_timestamp", "diag_patterns"]
+DECODE_LABELS = {"floor": "**floor**", "generated": "**plivo-mpc generated types**"}
+
+
+def fmt_rps(x: float) -> str:
+    return f"{x:,.0f}"
+
+
+def met(ok: bool) -> str:
+    return "**met**" if ok else "**not met**"
+
+
+def render(r: dict) -> str:
+    quick = r["quick"]
+    L: list[str] = []
+    targets: list[tuple[str, str, bool]] = []
+    L += ["# Benchmarks" + (" (QUICK MODE: harness check only, figures meaningless)"
+                            if quick else ""), ""]
+    L += [f"Written by `{r['command']}` (`xtask/src/bench.rs` measures, "
+          "`conformance/bench/report.py` renders the results it wrote as JSON, "
+          "`BENCHMARKS.json` beside this file); do not edit by hand. Every "
+          "figure below comes from one run of that command, all clients measured side by side "
+          "against the same server. Absolute numbers depend on the machine and its load; read "
+          "the ratios.", ""]
+    m = r["machine"]
+    L += ["## Machine and versions", ""]
+    L.append(f"- machine: {m['cores']} cores, {m['cpu']}, {m['mem']}, {m['os']}")
+    L.append(f"- load at start: `{m['load_start']}`")
+    L.append(f"- load at end: `{m['load_end']}`")
+    L.append(f"- command: `{r['command']}`, {r['seconds']:.0f} s in all")
+    L += [f"- {name}: {v}" for name, v in r["versions"]]
+    L.append("")
+
+    decode = r.get("decode")
+    if decode and not quick:
+        L += ["## Decode (criterion, median per page)", ""]
+        L += ["Bytes: the spec's `documented` example (3 participants) and a full page of 20 "
+              "built from it, read from `openapi/plivo-mpc.yaml` at run time "
+              "(`generated/benches/decode.rs`). The floor is a hand-written serde struct with "
+              "the same fields in plain types (`conformance/bench/src/floor.rs`). `diag_*` rows "
+              "are the floor with one of the generated field types swapped in: the crate's "
+              "`Timestamp` for `join_time`/`exit_time`, or the generated pattern-checked "
+              "`member_id` newtype and the crate's `Amount` for `billed_amount`.", ""]
+        L += [f"Each row: the lowest of {decode['rounds']} criterion medians "
+              f"({decode['warm_up_s']} s warm-up, {decode['measurement_s']} s measurement each; "
+              "every round's median in the last column).", ""]
+        L += ["| page | decoder | median | ratio to floor | rounds |", "|---|---|---:|---:|---|"]
+        for page in decode["pages"]:
+            rows = {row["name"]: row for row in page["rows"]}
+            floor = rows.get("floor", {}).get("median_ns")
+            for name in DECODE_ORDER + sorted(set(rows) - set(DECODE_ORDER)):
+                if name not in rows:
+                    continue
+                ns = rows[name]["median_ns"]
+                ratio = f"{ns / floor:.2f}x" if floor else "?"
+                label = DECODE_LABELS.get(name, f"`{name}`")
+                rounds = ", ".join(f"{x / 1000:.2f}" for x in rows[name]["rounds_ns"])
+                L.append(f"| {page['page']} | {label} | {ns / 1000:.2f} us | {ratio} | "
+                         f"{rounds} |")
+                if name == "generated" and floor:
+                    targets.append((f"decode {page['page']}: generated at most "
+                                    f"{MAX_FLOOR_RATIO}x the floor", f"{ns / floor:.2f}x",
+                                    ns / floor <= MAX_FLOOR_RATIO))
+        L.append("")
+    elif decode:
+        L += ["## Decode", "", "Quick mode: every row ran once (criterion's test mode).", ""]
+
+    e2e = r.get("e2e")
+    if e2e:
+        res = {(x["client"], x["concurrency"]): x for x in e2e["results"]}
+        L += ["## End to end on loopback (one list call, keep-alive)", ""]
+        L += ["One `bench-server` (raw tokio, 1 worker thread, fixed body: the `documented` "
+              f"example, compact JSON) for every client. Each figure: {e2e['seconds']} s after a "
+              f"{e2e['warmup']} s warm-up, best of {e2e['rounds']} round(s) (all rounds' req/s "
+              "in the last column); the rounds interleave the clients, so drifting load hits "
+              "all of them alike. Rust load tasks run on 1 tokio worker at concurrency 1 and 2 "
+              "at 16; Python peers use one client per thread, Node one client and 16 async "
+              "loops. Ratios: req/s as a multiple of the floor's, and p50 latency over the "
+              "floor's.", ""]
+        for conc in (1, 16):
+            floor = res.get(("floor", conc))
+            L += [f"### Concurrency {conc}", ""]
+            L += ["| client | req/s | p50 | p99 | req/s vs floor | p50 vs floor | errors | "
+                  "rounds (req/s) |", "|---|---:|---:|---:|---:|---:|---:|---|"]
+            for name, label in LABELS.items():
+                x = res.get((name, conc))
+                if not x:
+                    continue
+                rr = f"{x['rps'] / floor['rps']:.2f}x" if floor else "?"
+                pr = f"{x['p50_us'] / floor['p50_us']:.2f}x" if floor and floor["p50_us"] else "?"
+                rounds = ", ".join(fmt_rps(v) for v in x["rounds"])
+                L.append(f"| {label} | {fmt_rps(x['rps'])} | {x['p50_us']} us | {x['p99_us']} us "
+                         f"| {rr} | {pr} | {x['errors']} | {rounds} |")
+            L.append("")
+        L += ["### plivo-mpc against the other clients (its req/s over theirs)", ""]
+        L += ["| client | concurrency 1 | concurrency 16 |", "|---|---:|---:|"]
+        for name in ("floor", "openapi-rust", "python-gen", "python-sdk", "node-sdk"):
+            cells = []
+            for conc in (1, 16):
+                g, p = res.get(("generated", conc)), res.get((name, conc))
+                if not g or not p:
+                    cells.append(None)
+                    continue
+                ratio = g["rps"] / p["rps"]
+                want = SDK_TARGETS.get((name, conc))
+                if want:
+                    cells.append(f"{ratio:.1f}x (target {want:.0f}x: {met(ratio >= want)})")
+                    targets.append((f"{name} at concurrency {conc}: plivo-mpc at least "
+                                    f"{want:.0f}x its req/s", f"{ratio:.1f}x", ratio >= want))
+                else:
+                    cells.append(f"{ratio:.2f}x")
+            if any(cells):
+                L.append(f"| {LABELS[name]} | {cells[0] or 'skipped'} | {cells[1] or 'skipped'} |")
+        L.append("")
+        for conc in (1, 16):
+            g, f = res.get(("generated", conc)), res.get(("floor", conc))
+            if g and f:
+                ratio = f["rps"] / g["rps"]
+                targets.append((f"per request at concurrency {conc}: generated at most "
+                                f"{MAX_FLOOR_RATIO}x the floor's time", f"{ratio:.2f}x",
+                                ratio <= MAX_FLOOR_RATIO))
+        ceilings = []
+        for c in (1, 16):
+            if ("raw", c) not in res:
+                continue
+            raw = res[("raw", c)]["rps"]
+            text = f"concurrency {c}: raw socket {fmt_rps(raw)} req/s"
+            if ("wrk", c) in res:
+                text += f", wrk {fmt_rps(res[('wrk', c)]['rps'])} req/s"
+            if ("floor", c) in res:
+                text += (f" (the floor reaches {res[('floor', c)]['rps'] / raw:.0%} of the raw "
+                         "ceiling)")
+            ceilings.append(text)
+        if ceilings:
+            L += ["Server ceiling: " + "; ".join(ceilings) + ".", ""]
+
+    paging = r.get("paging")
+    if paging and paging["rows"]:
+        rows = paging["rows"]
+        L += ["## Paging (`Call::stream()`, 20 a page)", ""]
+        L += ["`bench-page` streams every participant from `bench-server --paging TOTAL` (pages "
+              "built from the documented participants, each its own member id) with the "
+              "generated client's `list_participants_by_name(..).limit(20).stream()`, counting "
+              "them; peak RSS is the streaming process's (`/usr/bin/time -v` maximum resident "
+              "set size, and the process's own VmHWM).", ""]
+        L += ["| participants | pages | time | participants/s | peak RSS (time -v) | "
+              "peak RSS (VmHWM) | RSS vs first row |", "|---:|---:|---:|---:|---:|---:|---:|"]
+        base = rows[0]["peak_rss_kib"]
+        for x in rows:
+            tv = (f"{x['time_v_max_rss_kib'] / 1024:.1f} MiB" if x.get("time_v_max_rss_kib")
+                  else "n/a")
+            L.append(f"| {x['participants']:,} | {x['pages']:,} | {x['seconds']:.2f} s | "
+                     f"{fmt_rps(x['participants'] / x['seconds'])} | {tv} | "
+                     f"{x['peak_rss_kib'] / 1024:.1f} MiB | {x['peak_rss_kib'] / base:.2f}x |")
+        if len(rows) > 1:
+            growth = rows[-1]["peak_rss_kib"] - base
+            flat = growth < 2048
+            L += ["", f"Memory from {rows[0]['participants']:,} to {rows[-1]['participants']:,} "
+                  f"participants grows by {growth / 1024:.1f} MiB: "
+                  + ("flat (one page in memory at a time)." if flat else "NOT flat.")]
+            targets.append((f"paging memory flat ({rows[0]['participants']:,} to "
+                            f"{rows[-1]['participants']:,} participants)",
+                            f"+{growth / 1024:.1f} MiB", flat))
+        L.append("")
+
+    codegen = r.get("codegen")
+    if codegen:
+        x = codegen["xtask_generate_s"]
+        L += ["## Code generation and build", ""]
+        L += ["`xtask generate` renders the spec and writes the client to a scratch file under "
+              "the target dir (the committed one is not touched).", ""]
+        L += ["| what | time | ratio |", "|---|---:|---:|"]
+        L.append(f"| `cargo xtask generate` (after build; cargo's own start-up included) | "
+                 f"{x:.2f} s | 1.00x |")
+        L.append(f"| the xtask binary alone, `xtask generate` | {codegen['xtask_binary_s']:.2f} s "
+                 f"| {codegen['xtask_binary_s'] / x:.2f}x |")
+        if "openapi_rust_s" in codegen:
+            o = codegen["openapi_rust_s"]
+            L.append(f"| `openapi-generator-cli generate -g rust` (JVM start-up included) | "
+                     f"{o:.2f} s | {o / x:.2f}x |")
+        if "cold_build_s" in codegen:
+            L.append(f"| cold `cargo build -p plivo-mpc` (fresh target dir, debug, default "
+                     f"features: rustls) | {codegen['cold_build_s']:.0f} s | |")
+        L.append("")
+
+    if targets and not quick:
+        L += ["## Targets", "", "| target | measured | |", "|---|---:|---|"]
+        L += [f"| {what} | {value} | {met(ok)} |" for what, value, ok in targets]
+        L.append("")
+    notes = HERE / "NOTES.md"
+    if notes.exists() and not quick:
+        L += [notes.read_text().rstrip(), ""]
+    L += ["## Skipped", ""]
+    L += [f"- {s}" for s in r["skipped"]] or ["- nothing"]
+    L.append("")
+    return "\n".join(L)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("results", type=Path, help="the JSON written by cargo xtask bench")
+    ap.add_argument("-o", "--out", type=Path, help="write here (default: print)")
+    args = ap.parse_args()
+    text = render(json.loads(args.results.read_text()))
+    if args.out:
+        args.out.write_text(text)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
