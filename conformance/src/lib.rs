@@ -2,6 +2,7 @@
 //! (strict mocks, one per expected call) and for `cargo xtask mock` (one router that answers
 //! like Plivo). What the spec says comes from `plivo-mpc-spec`, re-exported here for the tests.
 
+pub mod http_server;
 pub mod mock_server;
 pub mod mount;
 

@@ -27,7 +27,9 @@ use std::sync::{Arc, Mutex};
 
 use base64::Engine as _;
 use serde_json::{json, Value};
-use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+use wiremock::Request;
+
+use crate::http_server::{self, Serving};
 
 use crate::mount::{self, PathTemplate};
 use plivo_mpc_spec::catalogue::{self, CatalogueError, Operation, ResponseExample};
@@ -48,8 +50,6 @@ pub const REQUESTS_PATH: &str = "/__mock/requests";
 
 /// The path prefix that selects an example: `/__example/NAME/v1/...`.
 pub const EXAMPLE_PREFIX: &str = "/__example/";
-
-const JSON: &str = "application/json";
 
 /// What the mock answered, and why (for the request log and for tests).
 #[derive(Debug, Clone, PartialEq)]
@@ -357,9 +357,9 @@ impl SpecMock {
     }
 }
 
-impl Respond for SpecMock {
-    fn respond(&self, request: &Request) -> ResponseTemplate {
-        let answer = self.answer(request);
+impl SpecMock {
+    /// Prints one line for `request` and its answer, when logging is on.
+    pub fn log(&self, request: &Request, answer: &Answer) {
         if self.log_requests {
             println!(
                 "{} -> {} ({})",
@@ -368,36 +368,26 @@ impl Respond for SpecMock {
                 answer.reason
             );
         }
-        let mut response = if answer.body.is_null() {
-            ResponseTemplate::new(answer.status)
-        } else {
-            mount::json_response(answer.status, &answer.body, JSON)
-        };
-        if let Some(allow) = answer.allow {
-            response = response.insert_header("allow", allow.as_str());
-        }
-        response
+    }
+
+    /// Plivo's error body for a request the server refuses before the mock sees it.
+    pub fn refusal(&self, status: u16, message: &str, reason: &str) -> Answer {
+        self.error(status, None, message, reason)
     }
 }
 
-/// Serves the spec on `listener` until the returned server is dropped.
+/// Serves the spec on `listener` until the returned server is dropped (see
+/// [`crate::http_server`]: memory stays flat however long it runs).
 pub async fn start(
     doc: &SpecDocument,
     listener: TcpListener,
     log_requests: bool,
-) -> Result<MockServer, CatalogueError> {
+) -> Result<Serving, CatalogueError> {
     let mock = SpecMock::from_document(doc)?.log_requests(log_requests);
-    // A long-running mock must not keep every request it ever saw.
-    let server = MockServer::builder()
-        .listener(listener)
-        .disable_request_recording()
-        .start()
-        .await;
-    Mock::given(wiremock::matchers::any())
-        .respond_with(mock)
-        .mount(&server)
-        .await;
-    Ok(server)
+    http_server::serve(mock, listener).map_err(|e| CatalogueError::Shape {
+        pointer: "/".to_owned(),
+        message: format!("cannot serve: {e}"),
+    })
 }
 
 fn check_basic_auth(request: &Request, auth_id: Option<&str>) -> Result<(), &'static str> {

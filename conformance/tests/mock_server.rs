@@ -7,7 +7,7 @@ use plivo_mpc_conformance::{mock_server, Operation, SpecDocument};
 use serde_json::Value;
 
 struct Running {
-    server: wiremock::MockServer,
+    server: plivo_mpc_conformance::http_server::Serving,
     http: reqwest::Client,
     doc: SpecDocument,
 }
