@@ -1,6 +1,7 @@
-//! What the client does with redirects and proxies. Plivo's API does not redirect, so a 3xx is
-//! an error and is never followed; proxies come from the environment unless the builder says
-//! otherwise. (One binary of its own: the proxy test sets process-wide environment variables.)
+//! What the client does with redirects, a platform's own HTTP client, extra headers and logging.
+//! Plivo's API does not redirect, so a 3xx is an error and is never followed. (Proxies from the
+//! environment are tested in transport_proxy.rs, a binary of its own: it sets process-wide
+//! environment variables.)
 
 mod support;
 
@@ -58,48 +59,38 @@ async fn redirects_are_reported_and_never_followed() {
     );
 }
 
+/// A platform's own `reqwest::Client` carries the calls, with Basic auth and the caller's extra
+/// headers added to each.
 #[tokio::test]
-async fn proxies_come_from_the_environment_unless_the_builder_says_otherwise() {
-    let target = documented_server().await;
-    let from_environment = documented_server().await;
-    let chosen = documented_server().await;
-    // SAFETY of the test: this binary has no other test reading the environment.
-    std::env::set_var("HTTP_PROXY", from_environment.uri());
-    std::env::set_var("http_proxy", from_environment.uri());
-    std::env::remove_var("NO_PROXY");
-    std::env::remove_var("no_proxy");
-
-    let calls = |client: MpcClient| async move {
-        client
-            .list_participants_by_name("test_mpc_1")
-            .send()
-            .await
-            .unwrap();
-    };
-    calls(builder(&target.uri()).build().unwrap()).await;
-    calls(builder(&target.uri()).no_proxy().build().unwrap()).await;
-    let proxy = reqwest::Proxy::all(chosen.uri()).unwrap();
-    calls(builder(&target.uri()).proxy(proxy).build().unwrap()).await;
-
+async fn a_platform_client_and_extra_headers_carry_every_call() {
+    let server = documented_server().await;
+    let platform = reqwest::Client::builder()
+        .user_agent("platform-stack/1")
+        .build()
+        .unwrap();
+    let client = builder(&server.uri())
+        .http_client(platform)
+        .header(
+            reqwest::header::HeaderName::from_static("traceparent"),
+            reqwest::header::HeaderValue::from_static(
+                "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+            ),
+        )
+        .build()
+        .unwrap();
+    client
+        .list_participants_by_name("test_mpc_1")
+        .send()
+        .await
+        .unwrap();
+    let received = server.received_requests().await.unwrap();
+    let headers = &received[0].headers;
+    assert!(headers["authorization"]
+        .to_str()
+        .unwrap()
+        .starts_with("Basic "));
     assert_eq!(
-        received(&from_environment).await,
-        1,
-        "the default honours HTTP_PROXY"
+        headers["traceparent"],
+        "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
     );
-    assert_eq!(
-        received(&target).await,
-        1,
-        "no_proxy() goes straight to the base URL"
-    );
-    assert_eq!(
-        received(&chosen).await,
-        1,
-        "proxy() goes through the proxy given"
-    );
-    std::env::remove_var("HTTP_PROXY");
-    std::env::remove_var("http_proxy");
-}
-
-async fn received(server: &MockServer) -> usize {
-    server.received_requests().await.unwrap().len()
 }

@@ -98,7 +98,12 @@ impl<B: Operation> Call<B> {
             let notes = CALL_NOTES.with(|notes| notes.borrow().clone());
             (result, notes)
         };
-        let (result, notes) = CALL_NOTES.scope(RefCell::new(notes), call).await;
+        // One span per call: its events (each attempt, each retry) name the operation. Nothing
+        // in them carries a credential: no headers, no URL (which holds only the auth id).
+        let span = tracing::debug_span!("plivo_mpc::call", operation = B::ID);
+        let (result, notes) =
+            tracing::Instrument::instrument(CALL_NOTES.scope(RefCell::new(notes), call), span)
+                .await;
         match result {
             Ok(value) => Ok(value),
             Err(error) => Err(MpcError::from_generated::<B::Success>(B::ID, error, notes).await),

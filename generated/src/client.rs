@@ -3,7 +3,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION, USER_AGENT};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, USER_AGENT};
 
 use crate::body_limit::DEFAULT_MAX_BODY_BYTES;
 use crate::credentials::{Credentials, CredentialsError};
@@ -59,6 +59,8 @@ impl MpcClient {
     pub fn builder(credentials: Credentials) -> MpcClientBuilder {
         MpcClientBuilder {
             credentials,
+            headers: HeaderMap::new(),
+            http_client: None,
             proxy: ProxySetting::FromEnvironment,
             base_url: DEFAULT_BASE_URL.to_owned(),
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
@@ -99,6 +101,8 @@ impl fmt::Debug for MpcClient {
 #[derive(Debug)]
 pub struct MpcClientBuilder {
     credentials: Credentials,
+    headers: HeaderMap,
+    http_client: Option<reqwest::Client>,
     proxy: ProxySetting,
     base_url: String,
     connect_timeout: Duration,
@@ -152,18 +156,47 @@ impl MpcClientBuilder {
         self
     }
 
+    /// Adds `name: value` to every request (a request id, `traceparent`, ...). Basic auth is
+    /// set by the client and cannot be replaced this way.
+    pub fn header(mut self, name: HeaderName, value: HeaderValue) -> Self {
+        self.headers.insert(name, value);
+        self
+    }
+
+    /// Sends through `client` (a platform's own: its proxies, CAs, pools, middleware) instead of
+    /// one built here. Auth and the headers above are still added to every request; the
+    /// timeouts, proxy and redirect settings of this builder then do not apply (they are the
+    /// client's own; Plivo's API does not redirect, so `reqwest::redirect::Policy::none()` is
+    /// the right setting there too).
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http_client = Some(client);
+        self
+    }
+
     pub fn build(self) -> Result<MpcClient, BuildError> {
         let base_url = normalise_base_url(&self.base_url)?;
-        let mut headers = HeaderMap::new();
+        let mut headers = self.headers;
         headers.insert(AUTHORIZATION, self.credentials.authorization_header());
-        headers.insert(
-            USER_AGENT,
-            HeaderValue::from_static(concat!("plivo-mpc-rust/", env!("CARGO_PKG_VERSION"))),
-        );
+        headers
+            .entry(USER_AGENT)
+            .or_insert(HeaderValue::from_static(concat!(
+                "plivo-mpc-rust/",
+                env!("CARGO_PKG_VERSION")
+            )));
+        let state = ClientState {
+            retry: self.retry,
+            max_body_bytes: self.max_body_bytes,
+            headers,
+        };
+        if let Some(http) = self.http_client {
+            return Ok(MpcClient {
+                inner: Client::new_with_client(&base_url, http, state),
+                auth_id: self.credentials.auth_id().to_owned(),
+            });
+        }
         // Plivo's API does not redirect: a 3xx is reported as a status the spec does not list,
         // never followed (following would send the auth id and path to wherever it points).
         let mut http = reqwest::Client::builder()
-            .default_headers(headers)
             .redirect(reqwest::redirect::Policy::none())
             .referer(false)
             .connect_timeout(self.connect_timeout)
@@ -174,10 +207,6 @@ impl MpcClientBuilder {
             ProxySetting::This(proxy) => http.no_proxy().proxy(*proxy),
         };
         let http = http.build().map_err(BuildError::Http)?;
-        let state = ClientState {
-            retry: self.retry,
-            max_body_bytes: self.max_body_bytes,
-        };
         Ok(MpcClient {
             inner: Client::new_with_client(&base_url, http, state),
             auth_id: self.credentials.auth_id().to_owned(),

@@ -39,6 +39,8 @@ pub struct MpcError {
     status: Option<StatusCode>,
     attempts: u32,
     message: String,
+    /// The underlying error (reqwest's, without its URL; serde_json's), for `source()`.
+    source: Option<Box<dyn std::error::Error + Send + Sync + 'static>>,
 }
 
 /// How much of an unreadable body an error quotes.
@@ -79,6 +81,7 @@ impl MpcError {
             status: None,
             attempts: 0,
             message,
+            source: None,
         }
     }
 
@@ -89,6 +92,7 @@ impl MpcError {
             status: None,
             attempts: 0,
             message,
+            source: None,
         }
     }
 
@@ -100,6 +104,7 @@ impl MpcError {
     ) -> Self {
         use progenitor_client::Error as E;
         let status = error.status().or(last.status);
+        let mut source: Option<Box<dyn std::error::Error + Send + Sync + 'static>> = None;
         let said = |status: Option<StatusCode>| match status {
             Some(s) => format!("Plivo answered {s}"),
             None => "Plivo's answer".to_owned(),
@@ -117,7 +122,7 @@ impl MpcError {
                 let success = status.is_some_and(|s| s.is_success());
                 let what = if success { "a body" } else { "an error body" };
                 // serde_json says where in the text; the field path says where in the data.
-                let e = match if success {
+                let described = match if success {
                     field_path::<T>(&bytes)
                 } else {
                     field_path::<ErrorResponse>(&bytes)
@@ -125,6 +130,8 @@ impl MpcError {
                     Some(path) => format!("at {path}: {e}"),
                     None => e.to_string(),
                 };
+                source = Some(Box::new(e));
+                let e = described;
                 let content_type = last
                     .content_type
                     .map(|t| format!(" ({t})"))
@@ -175,21 +182,26 @@ impl MpcError {
                 )
             }
             E::CommunicationError(e) | E::ResponseBodyError(e) | E::InvalidUpgrade(e) => {
-                if e.is_timeout() {
+                // The URL would repeat what the caller asked for, and may carry values the
+                // caller keeps out of logs.
+                let e = e.without_url();
+                let described = chain(&e);
+                let timeout = e.is_timeout();
+                source = Some(Box::new(e));
+                if timeout {
                     (
                         ErrorKind::Timeout,
                         format!(
                             "no complete answer within the timeout; the call is safe to repeat, \
-                             or raise MpcClientBuilder::timeout ({})",
-                            without_url(&e)
+                             or raise MpcClientBuilder::timeout ({described})"
                         ),
                     )
                 } else {
                     (
                         ErrorKind::Connection,
                         format!(
-                            "the connection failed or broke before the answer was complete: {}",
-                            without_url(&e)
+                            "the connection failed or broke before the answer was complete: \
+                             {described}"
                         ),
                     )
                 }
@@ -203,6 +215,7 @@ impl MpcError {
             status,
             attempts: last.attempts,
             message,
+            source,
         }
     }
 }
@@ -230,16 +243,10 @@ fn field_path<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Option<String> {
     }
 }
 
-/// reqwest's message, with its source chain, minus the URL (which would repeat what the caller
-/// asked for and could carry values the caller does not want in logs).
-fn without_url(error: &reqwest::Error) -> String {
+/// An error's message followed by its sources' (`a: b: c`).
+fn chain(error: &dyn std::error::Error) -> String {
     let mut text = error.to_string();
-    if let Some(url) = error.url() {
-        text = text
-            .replace(&format!(" ({url})"), "")
-            .replace(url.as_str(), "<url>");
-    }
-    let mut source = std::error::Error::source(error);
+    let mut source = error.source();
     while let Some(cause) = source {
         text.push_str(": ");
         text.push_str(&cause.to_string());
@@ -268,4 +275,12 @@ impl fmt::Display for MpcError {
     }
 }
 
-impl std::error::Error for MpcError {}
+impl std::error::Error for MpcError {
+    /// reqwest's error (without its URL) for a connection or timeout, serde_json's for a body
+    /// that does not decode.
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}

@@ -20,6 +20,9 @@ use crate::retry::{retry_after, Outcome, RetryPolicy};
 pub struct ClientState {
     pub(crate) retry: RetryPolicy,
     pub(crate) max_body_bytes: u64,
+    /// Basic auth (marked sensitive: `Debug` hides it), the user agent and the caller's extra
+    /// headers, added by `pre` to every request whatever `reqwest::Client` sends it.
+    pub(crate) headers: reqwest::header::HeaderMap,
 }
 
 /// Notes shared between one call ([`crate::Call::send`]) and the hooks it runs: the path values
@@ -52,6 +55,9 @@ impl ClientHooks<ClientState> for Client {
         request: &mut reqwest::Request,
         info: &OperationInfo,
     ) -> Result<(), Error<E>> {
+        for (name, value) in &self.inner().headers {
+            request.headers_mut().insert(name, value.clone());
+        }
         let filled = CALL_NOTES
             .try_with(|notes| {
                 let notes = notes.borrow();
@@ -103,8 +109,18 @@ impl ClientHooks<ClientState> for Client {
                 Err(e) if e.is_connect() || e.is_body() => Outcome::ConnectionFailed,
                 Err(_) => Outcome::OtherFailure,
             };
-            match policy.wait_before_retry(outcome, attempt, started.elapsed()) {
+            let wait = policy.wait_before_retry(outcome, attempt, started.elapsed());
+            match &result {
+                Ok(r) => tracing::debug!(attempt, status = r.status().as_u16(), "answered"),
+                Err(e) => tracing::debug!(attempt, timeout = e.is_timeout(), "no answer"),
+            }
+            match wait {
                 Some(wait) => {
+                    tracing::info!(
+                        attempt,
+                        wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
+                        "retrying"
+                    );
                     tokio::time::sleep(wait).await;
                     attempt = attempt.saturating_add(1);
                 }

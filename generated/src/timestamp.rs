@@ -120,6 +120,40 @@ impl PartialEq for Timestamp {
 
 impl Eq for Timestamp {}
 
+/// Ordered by the instant; two texts of the same instant (another offset) by their offset, so
+/// that the order agrees with `Eq`.
+impl Ord for Timestamp {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0.cmp(&other.0).then_with(|| {
+            self.0
+                .offset()
+                .local_minus_utc()
+                .cmp(&other.0.offset().local_minus_utc())
+        })
+    }
+}
+
+impl PartialOrd for Timestamp {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl From<DateTime<FixedOffset>> for Timestamp {
+    /// The instant with its offset; written back as Plivo writes it (whole seconds: a fraction
+    /// of a second is dropped).
+    fn from(value: DateTime<FixedOffset>) -> Self {
+        use chrono::Timelike as _;
+        Self(value.with_nanosecond(0).unwrap_or(value))
+    }
+}
+
+impl From<Timestamp> for DateTime<FixedOffset> {
+    fn from(value: Timestamp) -> Self {
+        value.0
+    }
+}
+
 impl std::hash::Hash for Timestamp {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         self.0.timestamp().hash(state);
@@ -157,6 +191,26 @@ impl schemars::JsonSchema for Timestamp {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn timestamps_order_by_instant_and_convert_to_and_from_chrono() {
+        let utc: Timestamp = "2021-04-05 11:57:51+00:00".parse().unwrap();
+        let india: Timestamp = "2021-04-05 17:27:51+05:30".parse().unwrap();
+        let later: Timestamp = "2021-04-05 11:57:52+00:00".parse().unwrap();
+        assert!(utc < later && india < later);
+        assert_ne!(utc, india, "same instant, other text");
+        assert_eq!(
+            utc.cmp(&india),
+            std::cmp::Ordering::Less,
+            "ties broken by offset"
+        );
+        let chrono_value: DateTime<FixedOffset> = india.into();
+        assert_eq!(Timestamp::from(chrono_value), india);
+        assert_eq!(
+            Timestamp::from(chrono_value).to_string(),
+            "2021-04-05 17:27:51+05:30"
+        );
+    }
 
     #[test]
     fn round_trips_the_exact_text() {

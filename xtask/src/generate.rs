@@ -49,6 +49,8 @@ fn settings() -> GenerationSettings {
         .with_tag(TagStyle::Merged)
         // The conformance suite compares each type's schema with the spec's component schema.
         .with_derive("schemars::JsonSchema")
+        // Users compare what they read (and tests compare decoded values).
+        .with_derive("PartialEq")
         // Retries, timeouts and the body-size limit live in hand-written hooks
         // (generated/src/hooks.rs) with their settings in the client's inner state; Expected
         // makes a missing hook implementation a compile error instead of a silent default.
