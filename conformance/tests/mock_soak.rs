@@ -80,7 +80,14 @@ async fn memory_stays_flat_over_many_requests_with_large_headers() {
         let request = http
             .get(&url)
             .basic_auth(support::auth_id(op), Some("t"))
-            .header("x-large", if i % 2 == 0 { big.as_str() } else { "small" });
+            .header(
+                "x-large",
+                if i.is_multiple_of(2) {
+                    big.as_str()
+                } else {
+                    "small"
+                },
+            );
         async move { request.send().await.unwrap().bytes().await.unwrap() }
     };
     // Warm up: allocator arenas, the record filling to its bound.
