@@ -313,9 +313,13 @@ def compare_operations(row, output: dict, cfg: dict, ops: list[dict], records: l
     n_ok = len(ops) - sum(1 for op_id, _ in failed if not op_id.startswith("("))
     what = "method, path, query, JSON body, Basic auth; answer decoded"
     if failed:
+        def brief(ps: list[str]) -> str:
+            # The request's own faults first; the client's error then follows from the mock's
+            # 400 and is in the notes.
+            own = [p for p in ps if not p.startswith("client:")] or ps
+            return ", ".join(one_line(p, 160) for p in own)
         row.cells["operations"] = ("fail", f"{n_ok}/{len(ops)} operations; " + "; ".join(
-            f"{op_id}: {one_line(ps[0], 160)}" + (f" (+{len(ps) - 1})" if len(ps) > 1 else "")
-            for op_id, ps in failed))
+            f"{op_id}: {brief(ps)}" for op_id, ps in failed))
         row.details += [f"operation {op_id}: {p}" for op_id, ps in failed for p in ps]
     else:
         row.cells["operations"] = ("pass", f"{len(ops)}/{len(ops)} operations: {what}")

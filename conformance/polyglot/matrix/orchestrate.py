@@ -231,7 +231,10 @@ def harness_config(mock: Mock, params: list[dict], examples: list[str]) -> dict:
 def run_operations(row: Row, ctx: Context, mock: Mock, ops: list[dict]) -> None:
     """The operations cell: the harness again, with the operations config (generated rows)."""
     if not row.ops:
-        row.cells["operations"] = ("skip", "calls list participants only")
+        why = ("the reference: list participants only" if row.id == "rust" else
+               "Plivo's SDK: list participants only" if row.client.startswith("official SDK")
+               else "not built")
+        row.cells["operations"] = ("skip", why)
         return
     if row.cells.get("build", ("", ""))[0] != "pass" or not row.run:
         row.cells["operations"] = ("skip", "not built")
