@@ -78,11 +78,23 @@ func errText(err error) string {
 }
 
 type operation struct {
-	ID         string          `json:"id"`
-	API        string          `json:"api"`
-	PathParams [][2]string     `json:"path_params"`
-	Body       json.RawMessage `json:"body"`
-	BodyModel  *string         `json:"body_model"`
+	ID         string               `json:"id"`
+	API        string               `json:"api"`
+	PathParams [][2]string          `json:"path_params"`
+	Body       json.RawMessage      `json:"body"`
+	BodyModel  *string              `json:"body_model"`
+	Query      [][2]json.RawMessage `json:"query"`
+}
+
+// pascal: end_time__gt -> EndTimeGt, as the generator names a query parameter's setter.
+func pascal(name string) string {
+	out := ""
+	for _, w := range strings.Split(name, "_") {
+		if w != "" {
+			out += strings.ToUpper(w[:1]) + w[1:]
+		}
+	}
+	return out
 }
 
 type opsConfig struct {
@@ -96,7 +108,7 @@ type opsConfig struct {
 // (MultiPartyCallsApi -> MultiPartyCallsAPI), its method named by the operationId with the path
 // values, the body setter named by the requestBody schema with the example decoded into the
 // setter's own argument type, then Execute.
-func callOperation(c *plivompc.APIClient, ctx context.Context, op operation) (err error) {
+func callOperation(c *plivompc.APIClient, ctx context.Context, op operation, withQuery bool) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("reflection: %v", r)
@@ -116,6 +128,24 @@ func callOperation(c *plivompc.APIClient, ctx context.Context, op operation) (er
 		args = append(args, reflect.ValueOf(p[1]))
 	}
 	req := method.Call(args)[0]
+	for _, q := range op.Query {
+		if !withQuery {
+			break
+		}
+		var name string
+		if err := json.Unmarshal(q[0], &name); err != nil {
+			return err
+		}
+		setter := req.MethodByName(pascal(name))
+		if !setter.IsValid() {
+			return fmt.Errorf("no query setter %s", pascal(name))
+		}
+		value := reflect.New(setter.Type().In(0))
+		if err := json.Unmarshal(q[1], value.Interface()); err != nil {
+			return fmt.Errorf("the example of %s does not decode: %v", name, err)
+		}
+		req = setter.Call([]reflect.Value{value.Elem()})[0]
+	}
 	if op.BodyModel != nil {
 		setter := req.MethodByName(*op.BodyModel)
 		if !setter.IsValid() {
@@ -150,10 +180,20 @@ func operations(raw []byte) {
 		plivompc.BasicAuth{UserName: cfg.AuthID, Password: cfg.AuthToken})
 	outcome := map[string]string{}
 	for _, op := range cfg.Operations {
-		if err := callOperation(c, ctx, op); err != nil {
-			outcome[op.ID] = "error: " + errText(err)
-		} else {
-			outcome[op.ID] = "ok"
+		// Once without query parameters, and once with each at its example ("<id>+query").
+		for _, withQuery := range []bool{false, true} {
+			key := op.ID
+			if withQuery {
+				if len(op.Query) == 0 {
+					continue
+				}
+				key += "+query"
+			}
+			if err := callOperation(c, ctx, op, withQuery); err != nil {
+				outcome[key] = "error: " + errText(err)
+			} else {
+				outcome[key] = "ok"
+			}
 		}
 	}
 	out, _ := json.Marshal(map[string]interface{}{

@@ -56,7 +56,7 @@ public class Harness {
   // operationId (the overload without the headers map), the path values in order, the body
   // converted from the example into the method's own parameter type by the client's mapper,
   // null for every optional query parameter.
-  static void operation(ApiClient client, JsonNode op) throws Exception {
+  static void operation(ApiClient client, JsonNode op, boolean withQuery) throws Exception {
     Class<?> cls = Class.forName("polyglot.mpc.api." + op.get("api").asText());
     Object api = cls.getConstructor(ApiClient.class).newInstance(client);
     Method method = null;
@@ -71,6 +71,13 @@ public class Harness {
     int i = 0;
     for (JsonNode p : op.get("path_params")) values[i++] = p.get(1).asText();
     if (!op.get("body_model").isNull()) values[i] = mapper.treeToValue(op.get("body"), types[i]);
+    // The query parameters follow the path values, in the spec's order, each at its example.
+    if (withQuery) {
+      for (JsonNode q : op.get("query")) {
+        values[i] = mapper.treeToValue(q.get(1), types[i]);
+        i++;
+      }
+    }
     Object answer;
     try {
       answer = method.invoke(api, values);
@@ -86,11 +93,16 @@ public class Harness {
     ObjectNode outcome = out.putObject("operations");
     ApiClient client = client(cfg.get("requests_url").asText());
     for (JsonNode op : cfg.get("operations")) {
-      try {
-        operation(client, op);
-        outcome.put(op.get("id").asText(), "ok");
-      } catch (Exception e) {
-        outcome.put(op.get("id").asText(), "error: " + errorText(e));
+      // Once without query parameters, and once with each at its example ("<id>+query").
+      for (boolean withQuery : new boolean[] {false, true}) {
+        if (withQuery && op.get("query").size() == 0) continue;
+        String key = op.get("id").asText() + (withQuery ? "+query" : "");
+        try {
+          operation(client, op, withQuery);
+          outcome.put(key, "ok");
+        } catch (Exception e) {
+          outcome.put(key, "error: " + errorText(e));
+        }
       }
     }
     System.out.println(json.writeValueAsString(out));

@@ -280,6 +280,56 @@ def client_reason(said: str, rec: dict | None) -> str:
     return f"client: {text}{status}"
 
 
+def _beyond_defaults(op: dict, rec: dict) -> bool:
+    query = urllib.parse.parse_qs(rec.get("query") or "", keep_blank_values=True)
+    return any(op.get("defaults", {}).get(k) != v[-1] for k, v in query.items())
+
+
+def _text(value) -> str:
+    return value if isinstance(value, str) else json.dumps(value)
+
+
+def query_cell(row, outcome: dict, cfg: dict, with_query: list) -> None:
+    """The operations-with-query cell: each operation that has query parameters, called with
+    every one set to its example: the query must hold each, once, with the example's value
+    (form decoding), and the client must decode the answer."""
+    if not with_query:
+        row.cells["operations with query"] = ("skip", "the spec has no query parameter")
+        return
+    failed = []
+    for op, recs in with_query:
+        problems = []
+        said = outcome.get(op["id"] + "+query")
+        if said is None:
+            problems.append("not called (the harness did not report it)")
+        if not recs:
+            problems.append("no request with the query reached the mock")
+        else:
+            got = urllib.parse.parse_qs(recs[0].get("query") or "", keep_blank_values=True)
+            for name, value in op["query"]:
+                if got.get(name) != [_text(value)]:
+                    shown = ", ".join(got[name]) if name in got else "(absent)"
+                    problems.append(f"`{name}`: spec {_text(value)}, sent {shown}")
+            for name in sorted(set(got) - {n for n, _ in op["query"]}):
+                problems.append(f"`{name}`: not in the spec, sent {', '.join(got[name])}")
+            if len(recs) > 1:
+                problems.append(f"{len(recs)} requests (retries?)")
+        if said not in (None, "ok"):
+            problems.append(client_reason(said, recs[0] if recs else None))
+        if problems:
+            failed.append((op["id"], problems))
+    n = len(with_query)
+    if failed:
+        row.cells["operations with query"] = ("fail", f"{n - len(failed)}/{n} operations; " +
+                                              "; ".join(f"{i}: {', '.join(ps)}"
+                                                        for i, ps in failed))
+        row.details += [f"operation {i} with query: {p}" for i, ps in failed for p in ps]
+    else:
+        names = sum(len(op["query"]) for op, _ in with_query)
+        row.cells["operations with query"] = (
+            "pass", f"{n}/{n} operations, {names} query parameters at their examples")
+
+
 def compare_operations(row, output: dict, cfg: dict, ops: list[dict], records: list[dict],
                        dropped: int) -> None:
     """The operations cell: each operation's request as the mock recorded it (matched by method
@@ -287,10 +337,17 @@ def compare_operations(row, output: dict, cfg: dict, ops: list[dict], records: l
     outcome = output.get("operations", {})
     failed, notes = [], set()
     left = list(records)
+    with_query = []
     for op in ops:
         recs = [r for r in left if _op_matches(op, r)]
         for r in recs:
             left.remove(r)
+        if op.get("query"):
+            # The call with every query parameter: the record with a query parameter that is
+            # not at its default (the plain call sends none, or only defaults).
+            asked = [r for r in recs if _beyond_defaults(op, r)]
+            recs = [r for r in recs if r not in asked]
+            with_query.append((op, asked))
         problems = []
         said = outcome.get(op["id"])
         if said is None:
@@ -310,6 +367,7 @@ def compare_operations(row, output: dict, cfg: dict, ops: list[dict], records: l
                                    ", ".join(f"{r['method']} {r['path']}" for r in left[:3])]))
     if dropped:
         failed.append(("(mock)", [f"the mock dropped {dropped} recorded request(s)"]))
+    query_cell(row, outcome, cfg, with_query)
     n_ok = len(ops) - sum(1 for op_id, _ in failed if not op_id.startswith("("))
     what = "method, path, query, JSON body, Basic auth; answer decoded"
     if failed:

@@ -22,7 +22,12 @@ from the spec alone. Its config (JSON, `<target>/polyglot/operations.json`):
   operations: [{id, api (the tag as a class name, e.g. MultiPartyCallsApi), method, path,
                 path_params: [[name, example value]] in path order, body (the first example of
                 its requestBody, or null), body_model (the requestBody schema's component
-                name, or null), body_required}]
+                name, or null), body_required,
+                query: [[name, example]] of its query parameters in spec order}]
+An operation with query parameters is called twice: once with none, once (reported as
+`<id>+query`) with every query parameter set to its example, by the generator's own naming
+(the name as given in Python, Ruby; camelCase fields or setters in TypeScript, Go; position
+after the path values in Java, PHP).
 Each harness then calls every operation by reflection on the generated API classes (no code per
 operation) against the mock's default answer, and prints {"client", "operations": {id: "ok" |
 "error: ..."}}; the runner checks what the mock recorded (compare.compare_operations).
@@ -192,7 +197,15 @@ def all_operations(spec: dict) -> list[dict]:
                     body = _resolve(spec, next(iter(exs.values()))).get("value")
                 elif "example" in media:
                     body = media["example"]
-            ops.append({"id": op["operationId"], "api": _camel_class((op.get("tags") or
+            query = []
+            for p in params:
+                if p.get("in") == "query":
+                    value = p.get("example")
+                    if value is None:
+                        value = next(iter(p.get("examples", {}).values()), {}).get("value")
+                    if value is not None:
+                        query.append([p["name"], value])
+            ops.append({"id": op["operationId"], "query": query, "api": _camel_class((op.get("tags") or
                                                                       ["Default"])[0]),
                         "method": method.upper(), "path": path, "path_params": path_params,
                         "body": body, "body_model": model, "body_required": required,
@@ -234,17 +247,18 @@ def run_operations(row: Row, ctx: Context, mock: Mock, ops: list[dict]) -> None:
         why = ("the reference: list participants only" if row.id == "rust" else
                "Plivo's SDK: list participants only" if row.client.startswith("official SDK")
                else "not built")
-        row.cells["operations"] = ("skip", why)
+        row.cells["operations"] = row.cells["operations with query"] = ("skip", why)
         return
     if row.cells.get("build", ("", ""))[0] != "pass" or not row.run:
-        row.cells["operations"] = ("skip", "not built")
+        row.cells["operations"] = row.cells["operations with query"] = ("skip", "not built")
         return
     mock.take()
     octx = dataclasses.replace(ctx, config_path=ws.W.operations, cfg={})
     try:
         output = row.run(row, octx)
     except StepError as e:
-        row.cells["operations"] = ("fail", f"harness failed: {e}")
+        row.cells["operations"] = row.cells["operations with query"] = \
+            ("fail", f"harness failed: {e}")
         mock.take()
         return
     records, dropped = mock.take()
@@ -342,7 +356,8 @@ def run_matrix(spec: Path, mock_url: str, only: set[str] | None) -> dict:
             text = text.replace(raw, shown)
         return " ".join(text.split())
 
-    columns = ["generate", "build"] + examples + ["request check", "operations"]
+    columns = ["generate", "build"] + examples + ["request check", "operations",
+                                                  "operations with query"]
     return {
         "spec": {"path": ws.W.shown(spec), "sha256": _sha256(spec)},
         "generator": f"openapi-generator-cli {rowdefs.OPENAPI_GENERATOR_CLI}",

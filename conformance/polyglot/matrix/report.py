@@ -49,8 +49,11 @@ def render(results: dict) -> str:
         "classes, with no code per operation; each call must reach the mock with the spec's "
         "method and path (segments decoded), no query beyond a parameter at its default, the "
         "JSON body equal to the example and Basic auth, and the client must decode the mock's "
-        "default answer without error. Plivo's SDKs and the Rust reference stay on the "
-        "participant list (their operations cell is skipped). "
+        "default answer without error. Operations with query: each operation that has query "
+        "parameters is called once more with every one set to its example (by the "
+        "generator's naming: the name as given, camelCase, or position), and the query the "
+        "mock recorded must hold each with that value. Plivo's SDKs and the Rust reference "
+        "stay on the participant list (their operations cells are skipped). "
         "`.ci/polyglot` fails when a cell that passes here fails.",
         "",
         "| id | language | client | " + " | ".join(cols) + " |",

@@ -49,19 +49,27 @@ if (array_key_exists('operations', $cfg)) {
     $outcome = [];
     // Read again as objects: an empty JSON object stays an object (not an empty array).
     foreach (json_decode(file_get_contents($argv[2]))->operations as $op) {
-        try {
-            $class = 'PlivoMpcGen\\Api\\' . $op->api;
-            $api = new $class(new GuzzleHttp\Client(), conf($cfg, $cfg['requests_url']));
-            $args = array_map(fn($p) => $p[1], $op->path_params);
-            if ($op->body_model !== null) {
-                $args[] = PlivoMpcGen\ObjectSerializer::deserialize(
-                    $op->body, '\\PlivoMpcGen\\Model\\' . $op->body_model);
+        // Once without query parameters, and once with each at its example, in the spec's
+        // order after the path values ("<id>+query").
+        foreach (count($op->query) ? [false, true] : [false] as $withQuery) {
+            $key = $op->id . ($withQuery ? '+query' : '');
+            try {
+                $class = 'PlivoMpcGen\\Api\\' . $op->api;
+                $api = new $class(new GuzzleHttp\Client(), conf($cfg, $cfg['requests_url']));
+                $args = array_map(fn($p) => $p[1], $op->path_params);
+                if ($op->body_model !== null) {
+                    $args[] = PlivoMpcGen\ObjectSerializer::deserialize(
+                        $op->body, '\\PlivoMpcGen\\Model\\' . $op->body_model);
+                }
+                if ($withQuery) {
+                    foreach ($op->query as $q) $args[] = $q[1];
+                }
+                $answer = call_user_func_array([$api, $op->id], $args);
+                if ($answer !== null) json_encode(PlivoMpcGen\ObjectSerializer::sanitizeForSerialization($answer));
+                $outcome[$key] = 'ok';
+            } catch (Throwable $e) {
+                $outcome[$key] = substr('error: ' . error_text($e), 0, 500);
             }
-            $answer = call_user_func_array([$api, $op->id], $args);
-            if ($answer !== null) json_encode(PlivoMpcGen\ObjectSerializer::sanitizeForSerialization($answer));
-            $outcome[$op->id] = 'ok';
-        } catch (Throwable $e) {
-            $outcome[$op->id] = substr('error: ' . error_text($e), 0, 500);
         }
     }
     echo json_encode(['client' => 'openapi-generator php', 'operations' => $outcome],

@@ -50,19 +50,25 @@ if CFG.key?('operations')
   shared = client(CFG['requests_url'])
   outcome = {}
   CFG['operations'].each do |op|
-    outcome[op['id']] = begin
-      api = PlivoMpcGen.const_get(op['api']).new(shared)
-      args = op['path_params'].map { |_, value| value }
-      if op['body_model']
-        body = PlivoMpcGen.const_get(op['body_model']).build_from_hash(op['body'])
-        # An optional body goes in opts, under the schema's name in snake case.
-        args << (op['body_required'] ? body : { snake(op['body_model']).to_sym => body })
+    # Once without query parameters, and once with each at its example in opts ("<id>+query").
+    runs = [[op['id'], {}]]
+    runs << ["#{op['id']}+query", op['query'].to_h { |name, value| [name.to_sym, value] }] unless op['query'].empty?
+    runs.each do |key, query|
+      outcome[key] = begin
+        api = PlivoMpcGen.const_get(op['api']).new(shared)
+        args = op['path_params'].map { |_, value| value }
+        opts = query.dup
+        if op['body_model']
+          body = PlivoMpcGen.const_get(op['body_model']).build_from_hash(op['body'])
+          # An optional body goes in opts, under the schema's name in snake case.
+          op['body_required'] ? args << body : opts[snake(op['body_model']).to_sym] = body
+        end
+        answer = api.send(snake(op['id']), *args, opts)
+        JSON.generate(answer.to_hash) if answer.respond_to?(:to_hash)
+        'ok'
+      rescue StandardError => e
+        "error: #{error_text(e)}"[0, 500]
       end
-      answer = api.send(snake(op['id']), *args)
-      JSON.generate(answer.to_hash) if answer.respond_to?(:to_hash)
-      'ok'
-    rescue StandardError => e
-      "error: #{error_text(e)}"[0, 500]
     end
   end
   puts JSON.generate('client' => "openapi-generator ruby (#{PlivoMpcGen::VERSION})", 'operations' => outcome)

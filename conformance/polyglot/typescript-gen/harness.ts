@@ -40,13 +40,14 @@ function errorText(e: unknown): string {
 
 interface Operation {
   id: string; api: string; method: string; path: string; path_params: [string, string][];
-  body: unknown; body_model: string | null;
+  body: unknown; body_model: string | null; query: [string, unknown][];
 }
 
 // A parameter or schema name as typescript-fetch names the request field: mpc_name -> mpcName,
 // StartMpcRequest -> startMpcRequest.
+// end_time__gt -> endTimeGt.
 function camel(name: string): string {
-  const c = name.replace(/_([a-z0-9])/g, (_m, ch: string) => ch.toUpperCase());
+  const c = name.split(/_+/).filter((w) => w).map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('');
   return c.charAt(0).toLowerCase() + c.slice(1);
 }
 
@@ -60,15 +61,21 @@ async function operations(cfg: Config & { operations: Operation[] }): Promise<vo
   });
   const outcome: Record<string, string> = {};
   for (const op of cfg.operations) {
-    try {
-      const api = new lib[op.api](conf);
-      const params: Record<string, unknown> = {};
-      for (const [name, value] of op.path_params) params[camel(name)] = value;
-      if (op.body_model) params[camel(op.body_model)] = lib[`${op.body_model}FromJSON`](op.body);
-      await api[op.id](params);
-      outcome[op.id] = 'ok';
-    } catch (e) {
-      outcome[op.id] = `error: ${errorText(e)}`.slice(0, 500);
+    // Once without query parameters, and once with each at its example ("<id>+query").
+    const runs: [string, [string, unknown][]][] = [[op.id, []]];
+    if (op.query.length) runs.push([`${op.id}+query`, op.query]);
+    for (const [key, query] of runs) {
+      try {
+        const api = new lib[op.api](conf);
+        const params: Record<string, unknown> = {};
+        for (const [name, value] of op.path_params) params[camel(name)] = value;
+        for (const [name, value] of query) params[camel(name)] = value;
+        if (op.body_model) params[camel(op.body_model)] = lib[`${op.body_model}FromJSON`](op.body);
+        await api[op.id](params);
+        outcome[key] = 'ok';
+      } catch (e) {
+        outcome[key] = `error: ${errorText(e)}`.slice(0, 500);
+      }
     }
   }
   process.stdout.write(JSON.stringify({ client: 'openapi-generator typescript-fetch', operations: outcome }) + '\n');
