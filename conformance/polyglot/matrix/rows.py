@@ -9,6 +9,11 @@ orchestrate.py), and prints one JSON document on its last line of stdout:
   {"client": "...", "parses": {example: {"by_name": page | {"$error"}, "by_uuid": ...}},
    "calls": {id: "ok" | "error: ..."}}
 
+A generated row of EVERY_OPERATION is run a second time with the operations config (see
+orchestrate.py), which has an "operations" key; its harness then calls every operation of the
+spec by reflection and prints {"client": "...", "operations": {id | "id+query": "ok" |
+"error: ..."}}.
+
 Each step returns (status, note) with status pass or skip, or raises StepError (fail).
 """
 
