@@ -7,7 +7,9 @@ openapi-generator, or one of Plivo's official SDKs) it generates, builds and run
 committed harness under conformance/polyglot/<row>/ in scratch folders under
 <target>/polyglot/ (the cargo target dir: CARGO_TARGET_DIR honoured), compares what the client
 parsed with what the Rust client parsed (conformance/examples/reference_parse.rs), and checks
-the requests the client sent, as the mock recorded them, against the spec. The results go to
+the requests the client sent, as the mock recorded them, against the spec. Each generated client
+also calls every operation of the spec once (driven by the spec, by reflection: see
+matrix/orchestrate.py), and the runner checks each of those requests too. The results go to
 <target>/polyglot/results.json; conformance/polyglot/MATRIX.md is rendered from them.
 
 The work is split by job in matrix/ (see matrix/__init__.py). Standard library only: it runs

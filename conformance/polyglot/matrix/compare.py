@@ -182,3 +182,203 @@ def compare_requests(row, output: dict, cfg: dict, records: list[dict], dropped:
                     if r.get("example") and r["example"] not in cfg["examples"]})
     if wrong:
         row.details.append(f"asked the mock for examples it was not given: {', '.join(wrong)}")
+
+
+# -------------------------------------------------------------------------------- operations
+def _segment_pattern(template: str) -> re.Pattern:
+    """A path segment of the spec (`name_{mpc_name}`, `{member_id}`, `Record`) as a pattern of
+    the decoded segment."""
+    parts = re.split(r"(\{[^}]+\})", template)
+    return re.compile("^" + "".join(".*" if p.startswith("{") else re.escape(p)
+                                    for p in parts) + "$", re.S)
+
+
+def _decoded(path: str) -> list[str]:
+    return [urllib.parse.unquote(s) for s in path.split("/")]
+
+
+def _op_matches(op: dict, rec: dict) -> bool:
+    """The record is a request of this operation: same method, and the path fits the spec's
+    template segment by segment (literal parts equal)."""
+    tmpl = op["path"].split("/")
+    got = _decoded(rec["path"])
+    return rec["method"] == op["method"] and len(tmpl) == len(got) and \
+        all(_segment_pattern(t).match(g) for t, g in zip(tmpl, got))
+
+
+def expected_segments(op: dict) -> list[str]:
+    path = op["path"]
+    for name, value in op["path_params"]:
+        path = path.replace("{" + name + "}", value.replace("/", "\0"))
+    return [s.replace("\0", "/") for s in path.split("/")]
+
+
+def check_operation(cfg: dict, op: dict, rec: dict, notes: set[str]) -> list[str]:
+    """Where the recorded request of an operation differs from the spec: method, path (decoded
+    segments), query (none asked for; a parameter at its schema default is a note), JSON body
+    (the example, value for value), Basic auth."""
+    problems = []
+    want = expected_segments(op)
+    if _decoded(rec["path"]) != want:
+        problems.append(f"path {rec['path']} (spec: "
+                        f"{'/'.join(urllib.parse.quote(s, safe='') for s in want)})")
+    query = urllib.parse.parse_qs(rec.get("query") or "", keep_blank_values=True)
+    for name, default in op.get("defaults", {}).items():
+        if query.get(name) == [default]:
+            del query[name]
+            notes.add(f"{op['id']}: sends `{name}={default}` (the spec's default) when not "
+                      "asked to")
+    if query:
+        problems.append(f"query {rec.get('query')} (spec: none asked for)")
+    raw = rec.get("body") or ""
+    if op["body"] is None:
+        if raw.strip():
+            problems.append(f"body {one_line(raw, 80)} (spec: no body)")
+    else:
+        try:
+            sent = json.loads(raw) if raw.strip() else ABSENT
+        except ValueError:
+            sent = raw
+        if sent is ABSENT:
+            problems.append("no body (spec: the requestBody example)")
+        else:
+            for path, a, b in diff(op["body"], sent):
+                problems.append(f"body `{path}`: spec {show(a)}, sent {show(b)}")
+    auth = rec.get("authorization") or ""
+    try:
+        decoded = base64.b64decode(auth.split(" ", 1)[1]).decode() \
+            if auth.startswith("Basic ") else None
+    except Exception:
+        decoded = None
+    if decoded != f"{cfg['auth_id']}:{cfg['auth_token']}":
+        problems.append("Authorization is not Basic auth_id:auth_token")
+    return problems
+
+
+def _at(value, path: list):
+    for key in path:
+        try:
+            value = value[key]
+        except (KeyError, IndexError, TypeError):
+            return ABSENT
+    return value
+
+
+def client_reason(said: str, rec: dict | None) -> str:
+    """What the client said, shortest first: a field of the answer that it refused to decode
+    (Jackson's reference chain) with the mock's value there, else its error on one line."""
+    text = re.sub(r" at \[Source: .*?\]", "", one_line(said))
+    chain = re.search(r"\(through reference chain: (.*?)\)", text)
+    if chain and rec is not None:
+        path = [int(i) if i else k for k, i in
+                re.findall(r'\["([^"]+)"\]|\[(\d+)\]', chain.group(1))]
+        shown = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".")
+        why = re.sub(r"^error: (\w+: )?([\w.]+Exception: )?", "", text[:chain.start()]).strip()
+        return (f"answer `{shown}`: mock sent {show(_at(rec.get('answer'), path))}, client "
+                f"refuses it ({why})")
+    status = f" (mock answered {rec['status']})" if rec and rec.get("status") else ""
+    return f"client: {text}{status}"
+
+
+def _beyond_defaults(op: dict, rec: dict) -> bool:
+    query = urllib.parse.parse_qs(rec.get("query") or "", keep_blank_values=True)
+    return any(op.get("defaults", {}).get(k) != v[-1] for k, v in query.items())
+
+
+def _text(value) -> str:
+    return value if isinstance(value, str) else json.dumps(value)
+
+
+def query_cell(row, outcome: dict, cfg: dict, with_query: list) -> None:
+    """The operations-with-query cell: each operation that has query parameters, called with
+    every one set to its example: the query must hold each, once, with the example's value
+    (form decoding), and the client must decode the answer."""
+    if not with_query:
+        row.cells["operations with query"] = ("skip", "the spec has no query parameter")
+        return
+    failed = []
+    for op, recs in with_query:
+        problems = []
+        said = outcome.get(op["id"] + "+query")
+        if said is None:
+            problems.append("not called (the harness did not report it)")
+        if not recs:
+            problems.append("no request with the query reached the mock")
+        else:
+            got = urllib.parse.parse_qs(recs[0].get("query") or "", keep_blank_values=True)
+            for name, value in op["query"]:
+                if got.get(name) != [_text(value)]:
+                    shown = ", ".join(got[name]) if name in got else "(absent)"
+                    problems.append(f"`{name}`: spec {_text(value)}, sent {shown}")
+            for name in sorted(set(got) - {n for n, _ in op["query"]}):
+                problems.append(f"`{name}`: not in the spec, sent {', '.join(got[name])}")
+            if len(recs) > 1:
+                problems.append(f"{len(recs)} requests (retries?)")
+        if said not in (None, "ok"):
+            problems.append(client_reason(said, recs[0] if recs else None))
+        if problems:
+            failed.append((op["id"], problems))
+    n = len(with_query)
+    if failed:
+        row.cells["operations with query"] = ("fail", f"{n - len(failed)}/{n} operations; " +
+                                              "; ".join(f"{i}: {', '.join(ps)}"
+                                                        for i, ps in failed))
+        row.details += [f"operation {i} with query: {p}" for i, ps in failed for p in ps]
+    else:
+        names = sum(len(op["query"]) for op, _ in with_query)
+        row.cells["operations with query"] = (
+            "pass", f"{n}/{n} operations, {names} query parameters at their examples")
+
+
+def compare_operations(row, output: dict, cfg: dict, ops: list[dict], records: list[dict],
+                       dropped: int) -> None:
+    """The operations cell: each operation's request as the mock recorded it (matched by method
+    and path template), and the client's own word on decoding the mock's default answer."""
+    outcome = output.get("operations", {})
+    failed, notes = [], set()
+    left = list(records)
+    with_query = []
+    for op in ops:
+        recs = [r for r in left if _op_matches(op, r)]
+        for r in recs:
+            left.remove(r)
+        if op.get("query"):
+            # The call with every query parameter: the record with a query parameter that is
+            # not at its default (the plain call sends none, or only defaults).
+            asked = [r for r in recs if _beyond_defaults(op, r)]
+            recs = [r for r in recs if r not in asked]
+            with_query.append((op, asked))
+        problems = []
+        said = outcome.get(op["id"])
+        if said is None:
+            problems.append("not called (the harness did not report it)")
+        if not recs:
+            problems.append("no request reached the mock")
+        else:
+            problems += check_operation(cfg, op, recs[0], notes)
+            if len(recs) > 1:
+                problems.append(f"{len(recs)} requests (retries?)")
+        if said not in (None, "ok"):
+            problems.append(client_reason(said, recs[0] if recs else None))
+        if problems:
+            failed.append((op["id"], problems))
+    if left:
+        failed.append(("(other)", [f"{len(left)} request(s) of no operation: " +
+                                   ", ".join(f"{r['method']} {r['path']}" for r in left[:3])]))
+    if dropped:
+        failed.append(("(mock)", [f"the mock dropped {dropped} recorded request(s)"]))
+    query_cell(row, outcome, cfg, with_query)
+    n_ok = len(ops) - sum(1 for op_id, _ in failed if not op_id.startswith("("))
+    what = "method, path, query, JSON body, Basic auth; answer decoded"
+    if failed:
+        def brief(ps: list[str]) -> str:
+            # The request's own faults first; the client's error then follows from the mock's
+            # 400 and is in the notes.
+            own = [p for p in ps if not p.startswith("client:")] or ps
+            return ", ".join(one_line(p, 160) for p in own)
+        row.cells["operations"] = ("fail", f"{n_ok}/{len(ops)} operations; " + "; ".join(
+            f"{op_id}: {brief(ps)}" for op_id, ps in failed))
+        row.details += [f"operation {op_id}: {p}" for op_id, ps in failed for p in ps]
+    else:
+        row.cells["operations"] = ("pass", f"{len(ops)}/{len(ops)} operations: {what}")
+    row.details += sorted(notes)

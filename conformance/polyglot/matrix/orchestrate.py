@@ -15,12 +15,30 @@ The harness config (JSON, `<target>/polyglot/config.json`):
 The scope is the participant list (`listParticipantsByName`, `listParticipantsByUuid`): every
 200 example of those two operations, and the request checks below. The generated clients are
 generated from the whole spec all the same.
+
+The operations run (generated clients only, `Row.ops`): every operation of the spec, once, read
+from the spec alone. Its config (JSON, `<target>/polyglot/operations.json`):
+  auth_id, auth_token, requests_url,
+  operations: [{id, api (the tag as a class name, e.g. MultiPartyCallsApi), method, path,
+                path_params: [[name, example value]] in path order, body (the first example of
+                its requestBody, or null), body_model (the requestBody schema's component
+                name, or null), body_required,
+                query: [[name, example]] of its query parameters in spec order}]
+An operation with query parameters is called twice: once with none, once (reported as
+`<id>+query`) with every query parameter set to its example, by the generator's own naming
+(the name as given in Python, Ruby; camelCase fields or setters in TypeScript, Go; position
+after the path values in Java, PHP).
+Each harness then calls every operation by reflection on the generated API classes (no code per
+operation) against the mock's default answer, and prints {"client", "operations": {id: "ok" |
+"error: ..."}}; the runner checks what the mock recorded (compare.compare_operations).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import http.client
 import json
+import re
 import subprocess
 import time
 import urllib.parse
@@ -51,10 +69,11 @@ class Mock:
     def example_url(self, name: str) -> str:
         return f"{self.url}{EXAMPLE_PREFIX}{urllib.parse.quote(name, safe='')}"
 
-    def _send(self, method: str, target: str, headers: dict | None = None) -> tuple[int, bytes]:
+    def _send(self, method: str, target: str, headers: dict | None = None,
+              body: bytes | None = None) -> tuple[int, bytes]:
         conn = http.client.HTTPConnection(self.host, self.port, timeout=30)
         try:
-            conn.request(method, target, headers=headers or {})
+            conn.request(method, target, body=body, headers=headers or {})
             resp = conn.getresponse()
             return resp.status, resp.read()
         finally:
@@ -67,6 +86,23 @@ class Mock:
             raise StepError(f"GET {REQUESTS_PATH}: the mock answered {status}")
         data = json.loads(body)
         return data.get("requests", []), int(data.get("dropped", 0))
+
+    def answer_to(self, rec: dict):
+        """What the mock answers to a recorded request sent again as it was, body included:
+        (status, JSON body or None); the caller takes the replays off the record."""
+        target = rec["path"] + (f"?{rec['query']}" if rec.get("query") else "")
+        headers = {"Authorization": rec["authorization"]} if rec.get("authorization") else {}
+        body = (rec.get("body") or "").encode() or None
+        if body:
+            headers["Content-Type"] = "application/json"
+        try:
+            status, raw = self._send(rec["method"], target, headers, body)
+        except (OSError, http.client.HTTPException):
+            return 0, None
+        try:
+            return status, json.loads(raw) if raw.strip() else None
+        except ValueError:
+            return status, None
 
     def status_of(self, rec: dict) -> int:
         """What the mock answers to a recorded request, sent again as it was (method, path,
@@ -126,6 +162,63 @@ def query_defaults(params: list[dict]) -> dict[str, str]:
     return out
 
 
+def _camel_class(tag: str) -> str:
+    """A tag as openapi-generator names its API class: `Multi-Party Calls` -> MultiPartyCallsApi."""
+    words = re.split(r"[^A-Za-z0-9]+", tag)
+    return "".join(w[:1].upper() + w[1:] for w in words if w) + "Api"
+
+
+def all_operations(spec: dict) -> list[dict]:
+    """Every operation of the spec, in spec order, with what a call needs (see the docstring)."""
+    ops = []
+    for path, item in spec["paths"].items():
+        for method, op in item.items():
+            if not isinstance(op, dict) or "operationId" not in op:
+                continue
+            params = [_resolve(spec, p) for p in item.get("parameters", []) +
+                      op.get("parameters", [])]
+            by_name = {p["name"]: p for p in params if p.get("in") == "path"}
+            path_params = []
+            for name in re.findall(r"\{([^}]+)\}", path):
+                p = by_name[name]
+                value = p.get("example")
+                if value is None:
+                    value = next(iter(p.get("examples", {}).values()), {}).get("value")
+                path_params.append([name, str(value)])
+            body, model, required = None, None, False
+            rb = op.get("requestBody")
+            if rb:
+                required = bool(_resolve(spec, rb).get("required"))
+                media = _resolve(spec, rb).get("content", {}).get("application/json", {})
+                ref = media.get("schema", {}).get("$ref", "")
+                model = ref.rsplit("/", 1)[-1] or None
+                exs = media.get("examples") or {}
+                if exs:
+                    body = _resolve(spec, next(iter(exs.values()))).get("value")
+                elif "example" in media:
+                    body = media["example"]
+            query = []
+            for p in params:
+                if p.get("in") == "query":
+                    value = p.get("example")
+                    if value is None:
+                        value = next(iter(p.get("examples", {}).values()), {}).get("value")
+                    if value is not None:
+                        query.append([p["name"], value])
+            ops.append({"id": op["operationId"], "query": query, "api": _camel_class((op.get("tags") or
+                                                                      ["Default"])[0]),
+                        "method": method.upper(), "path": path, "path_params": path_params,
+                        "body": body, "body_model": model, "body_required": required,
+                        "defaults": query_defaults(params)})
+    return ops
+
+
+def operations_config(cfg: dict, ops: list[dict]) -> dict:
+    return {"auth_id": cfg["auth_id"], "auth_token": cfg["auth_token"],
+            "requests_url": cfg["requests_url"],
+            "operations": [{k: v for k, v in op.items() if k != "defaults"} for op in ops]}
+
+
 def harness_config(mock: Mock, params: list[dict], examples: list[str]) -> dict:
     cfg = {"auth_id": "MANWVLYTK4ZWU1YTY4QA", "auth_token": AUTH_TOKEN,
            "mpc_name": "test_mpc_1", "mpc_uuid": "d5c8be43-87d0-4ba6-90a1-011bb6ab0a00",
@@ -148,6 +241,35 @@ def harness_config(mock: Mock, params: list[dict], examples: list[str]) -> dict:
 
 
 # ------------------------------------------------------------------------------- running
+def run_operations(row: Row, ctx: Context, mock: Mock, ops: list[dict]) -> None:
+    """The operations cell: the harness again, with the operations config (generated rows)."""
+    if not row.ops:
+        why = ("the reference: list participants only" if row.id == "rust" else
+               "Plivo's SDK: list participants only" if row.client.startswith("official SDK")
+               else "not built")
+        row.cells["operations"] = row.cells["operations with query"] = ("skip", why)
+        return
+    if row.cells.get("build", ("", ""))[0] != "pass" or not row.run:
+        row.cells["operations"] = row.cells["operations with query"] = ("skip", "not built")
+        return
+    mock.take()
+    octx = dataclasses.replace(ctx, config_path=ws.W.operations, cfg={})
+    try:
+        output = row.run(row, octx)
+    except StepError as e:
+        row.cells["operations"] = row.cells["operations with query"] = \
+            ("fail", f"harness failed: {e}")
+        mock.take()
+        return
+    records, dropped = mock.take()
+    for rec in records:
+        rec["status"], rec["answer"] = mock.answer_to(rec)
+    mock.take()  # the replays
+    ws.W.log_path(row.id, "operations-requests").with_suffix(".json").write_text(
+        json.dumps({"requests": records, "dropped": dropped}, indent=2))
+    compare.compare_operations(row, output, ctx.cfg, ops, records, dropped)
+
+
 def run_row(row: Row, ctx: Context, mock: Mock, examples: list[str], reference: dict | None,
             defaults: dict[str, str]) -> dict | None:
     started = time.monotonic()
@@ -190,6 +312,7 @@ def run_row(row: Row, ctx: Context, mock: Mock, examples: list[str], reference: 
             row.cells[col] = ("fail" if "run" in row.cells else "skip", note)
         if "run" in row.cells:
             row.details.append(f"harness: {row.cells['run'][1]}")
+    run_operations(row, ctx, mock, ctx.operations)
     row.seconds = time.monotonic() - started
     return output
 
@@ -204,11 +327,14 @@ def run_matrix(spec: Path, mock_url: str, only: set[str] | None) -> dict:
     rowdefs.py_env()
     print(f"polyglot: venv ready ({time.monotonic() - t:.0f} s)", flush=True)
 
-    params, examples = scope(load_spec(spec))
+    document = load_spec(spec)
+    params, examples = scope(document)
     cfg = harness_config(mock, params, examples)
     defaults = query_defaults(params)
     ws.W.config.write_text(json.dumps(cfg, indent=2))
-    ctx = Context(spec=spec, config_path=ws.W.config, cfg=cfg)
+    ops = all_operations(document)
+    ws.W.operations.write_text(json.dumps(operations_config(cfg, ops), indent=2))
+    ctx = Context(spec=spec, config_path=ws.W.config, cfg=cfg, operations=ops)
 
     selected = [r for r in rowdefs.all_rows() if r.id == "rust" or only is None or r.id in only]
     reference = None
@@ -230,11 +356,13 @@ def run_matrix(spec: Path, mock_url: str, only: set[str] | None) -> dict:
             text = text.replace(raw, shown)
         return " ".join(text.split())
 
-    columns = ["generate", "build"] + examples + ["request check"]
+    columns = ["generate", "build"] + examples + ["request check", "operations",
+                                                  "operations with query"]
     return {
         "spec": {"path": ws.W.shown(spec), "sha256": _sha256(spec)},
         "generator": f"openapi-generator-cli {rowdefs.OPENAPI_GENERATOR_CLI}",
         "operations": list(OPERATIONS),
+        "all_operations": len(ops),
         "examples": examples,
         "columns": columns,
         "encoded_name": ENCODED_NAME,

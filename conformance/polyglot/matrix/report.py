@@ -34,14 +34,27 @@ def render(results: dict) -> str:
         "Written by `cargo xtask polyglot` (`conformance/polyglot/run.py`) from its results "
         "(`<target>/polyglot/results.json`, which also keeps the timings); do not edit by hand.",
         f"Spec `{results['spec']['path']}`, {results['generator']}. Each generated client is "
-        f"generated from the whole spec; the harnesses call {ops}. Each example cell: the client "
+        f"generated from the whole spec; the example and request-check columns call {ops}. "
+        "Each example cell: the client "
         "listed the participants by name and by uuid from the mock serving that example (its "
         "base URL is `<mock>/__example/NAME`), and its parse, printed as JSON with the API's "
         "field names, equals the Rust client's (`reference_parse`). Request check: by name and "
         "by uuid, with and without `call_uuid`, and the name "
         f"`{results['encoded_name']}` (one percent-encoded path segment in the spec), each "
         "request's method, path, query and Basic auth as the spec says, as the mock recorded it "
-        "(`GET /__mock/requests`). `.ci/polyglot` fails when a cell that passes here fails.",
+        "(`GET /__mock/requests`). Operations: every generated client that runs also calls "
+        f"each of the spec's {results.get('all_operations', '?')} operations once, driven by "
+        "the spec alone (operationId, method, path, the path parameters' examples, the first "
+        "example of each requestBody) through its language's reflection on the generated API "
+        "classes, with no code per operation; each call must reach the mock with the spec's "
+        "method and path (segments decoded), no query beyond a parameter at its default, the "
+        "JSON body equal to the example and Basic auth, and the client must decode the mock's "
+        "default answer without error. Operations with query: each operation that has query "
+        "parameters is called once more with every one set to its example (by the "
+        "generator's naming: the name as given, camelCase, or position), and the query the "
+        "mock recorded must hold each with that value. Plivo's SDKs and the Rust reference "
+        "stay on the participant list (their operations cells are skipped). "
+        "`.ci/polyglot` fails when a cell that passes here fails.",
         "",
         "| id | language | client | " + " | ".join(cols) + " |",
         "|---|---|---|" + "---|" * len(cols),

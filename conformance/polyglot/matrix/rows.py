@@ -9,6 +9,11 @@ orchestrate.py), and prints one JSON document on its last line of stdout:
   {"client": "...", "parses": {example: {"by_name": page | {"$error"}, "by_uuid": ...}},
    "calls": {id: "ok" | "error: ..."}}
 
+A generated row of EVERY_OPERATION is run a second time with the operations config (see
+orchestrate.py), which has an "operations" key; its harness then calls every operation of the
+spec by reflection and prints {"client": "...", "operations": {id | "id+query": "ok" |
+"error: ..."}}.
+
 Each step returns (status, note) with status pass or skip, or raises StepError (fail).
 """
 
@@ -43,6 +48,7 @@ class Context:
     spec: Path
     config_path: Path
     cfg: dict = field(default_factory=dict)
+    operations: list = field(default_factory=list)
 
 
 Step = Callable[["Row", Context], tuple[str, str]]
@@ -60,6 +66,7 @@ class Row:
     details: list[str] = field(default_factory=list)
     seconds: float = 0.0
     state: dict = field(default_factory=dict)
+    ops: bool = False  # runs every operation of the spec too (orchestrate.run_operations)
 
 
 # ---------------------------------------------------------------------------- shared helpers
@@ -105,7 +112,7 @@ def harness_json(row: Row, ctx: Context, cmd: list[str], cwd: Path = ROOT,
                  env: dict | None = None) -> dict:
     out = sh(row.id, "run", cmd + [str(ctx.config_path)], cwd=cwd, env=env, timeout=300,
              quiet_stdout=True)
-    (ws.W.logs / f"{row.id}-output.json").write_text(out)
+    (ws.W.logs / f"{row.id}-output-{ctx.config_path.stem}.json").write_text(out)
     # The JSON is the last line (an SDK may log to stdout before it).
     lines = [line for line in out.splitlines() if line.strip()]
     try:
@@ -378,9 +385,13 @@ def java_sdk_run(row, ctx):
                                    "Harness"])
 
 
+# The rows that call every operation of the spec too (the generated clients that run).
+EVERY_OPERATION = ("python-gen", "typescript-gen", "go-gen", "java-gen", "ruby-gen", "php-gen")
+
+
 def all_rows() -> list[Row]:
     """Every row, the Rust reference first."""
-    return [
+    rows = [
         Row("rust", "Rust", "generated: progenitor, plivo-mpc (reference)",
             lambda r, c: ("skip", "committed; `cargo xtask generate --check`"), rust_build,
             rust_run),
@@ -405,6 +416,9 @@ def all_rows() -> list[Row]:
         Row("java-sdk", "Java", f"official SDK: com.plivo:plivo-java {PLIVO_JAVA}",
             sdk_generate, java_sdk_build, java_sdk_run),
     ]
+    for r in rows:
+        r.ops = r.id in EVERY_OPERATION
+    return rows
 
 
 def prefetch(spec: Path) -> None:

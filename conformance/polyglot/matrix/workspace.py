@@ -58,6 +58,7 @@ class Workspace:
         self.node = self.work / "node"
         self.gen = self.work / "gen"
         self.config = self.work / "config.json"
+        self.operations = self.work / "operations.json"
         self.results = self.work / "results.json"
         self.reference = self.work / "reference.json"
 
