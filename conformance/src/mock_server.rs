@@ -13,7 +13,8 @@
 //!   naming the parameter;
 //! - a request body is checked against the operation's `requestBody` schema, else 400 naming
 //!   the field;
-//! - the `documented` example is the default answer (else the first success example);
+//! - the `documented` example is the default answer (else the success example that comes first
+//!   by status, then by name: the spec's own order is not kept by the JSON reading);
 //!   `Prefer: code=404` or `Prefer: example=NAME` (Prism's convention) picks another, and an
 //!   unknown name is a 400 listing the names there are. A client that cannot send a header
 //!   can put `/__example/NAME` before the path instead;
