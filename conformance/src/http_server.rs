@@ -13,13 +13,17 @@ use std::time::Duration;
 use http_body_util::{BodyExt as _, Full, Limited};
 use hyper::body::{Bytes, Incoming};
 use hyper::service::service_fn;
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::task::JoinHandle;
 
 use crate::mock_server::{Answer, SpecMock};
 
 /// The largest request body read; a larger one is answered 413 without being held.
 pub const MAX_REQUEST_BODY_BYTES: usize = 1024 * 1024;
+
+/// How long a connection may take to send its request head; a slower one is closed (a client
+/// trickling a header line every few seconds would otherwise hold its connection for ever).
+pub const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// A running server; it stops when dropped.
 #[derive(Debug)]
@@ -47,6 +51,15 @@ impl Drop for Serving {
 
 /// Serves `mock` on `listener` until the returned [`Serving`] is dropped.
 pub fn serve(mock: SpecMock, listener: std::net::TcpListener) -> std::io::Result<Serving> {
+    serve_with(mock, listener, DEFAULT_HEADER_READ_TIMEOUT)
+}
+
+/// [`serve`] with another header-read timeout.
+pub fn serve_with(
+    mock: SpecMock,
+    listener: std::net::TcpListener,
+    header_read_timeout: Duration,
+) -> std::io::Result<Serving> {
     listener.set_nonblocking(true)?;
     let address = listener.local_addr()?;
     let listener = tokio::net::TcpListener::from_std(listener)?;
@@ -70,6 +83,8 @@ pub fn serve(mock: SpecMock, listener: std::net::TcpListener) -> std::io::Result
                     async move { Ok::<_, std::convert::Infallible>(respond(&mock, request).await) }
                 });
                 let _ = hyper::server::conn::http1::Builder::new()
+                    .timer(TokioTimer::new())
+                    .header_read_timeout(header_read_timeout)
                     .serve_connection(TokioIo::new(stream), service)
                     .await;
             });

@@ -271,7 +271,10 @@ impl SpecMock {
     }
 
     fn select_example(&self, op: &Operation, request: &Request, example: Option<String>) -> Answer {
-        let mut prefer = parse_prefer(request);
+        let mut prefer = match parse_prefer(request) {
+            Ok(prefer) => prefer,
+            Err(message) => return self.error(400, Some(op), &message, "invalid Prefer"),
+        };
         if example.is_some() {
             prefer.example = example;
         }
@@ -318,7 +321,7 @@ impl SpecMock {
                     prefer
                         .example
                         .as_deref()
-                        .map(|n| format!("named {n:?}"))
+                        .map(|n| format!("named {:?}", shortened(n)))
                         .unwrap_or_default(),
                     prefer
                         .code
@@ -384,10 +387,28 @@ pub async fn start(
     listener: TcpListener,
     log_requests: bool,
 ) -> Result<Serving, CatalogueError> {
+    start_with(
+        doc,
+        listener,
+        log_requests,
+        http_server::DEFAULT_HEADER_READ_TIMEOUT,
+    )
+    .await
+}
+
+/// [`start`] with another header-read timeout (`plivo-mpc-mock --header-read-timeout`).
+pub async fn start_with(
+    doc: &SpecDocument,
+    listener: TcpListener,
+    log_requests: bool,
+    header_read_timeout: std::time::Duration,
+) -> Result<Serving, CatalogueError> {
     let mock = SpecMock::from_document(doc)?.log_requests(log_requests);
-    http_server::serve(mock, listener).map_err(|e| CatalogueError::Shape {
-        pointer: "/".to_owned(),
-        message: format!("cannot serve: {e}"),
+    http_server::serve_with(mock, listener, header_read_timeout).map_err(|e| {
+        CatalogueError::Shape {
+            pointer: "/".to_owned(),
+            message: format!("cannot serve: {e}"),
+        }
     })
 }
 
@@ -396,10 +417,13 @@ fn check_basic_auth(request: &Request, auth_id: Option<&str>) -> Result<(), &'st
         .headers
         .get("authorization")
         .ok_or("no Authorization header")?;
+    // The scheme is case-insensitive (RFC 9110 section 11.1): `basic` is Basic.
     let encoded = header
         .to_str()
         .ok()
-        .and_then(|h| h.strip_prefix("Basic "))
+        .and_then(|h| h.split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("basic"))
+        .map(|(_, rest)| rest)
         .ok_or("Authorization is not Basic")?;
     let decoded = base64::engine::general_purpose::STANDARD
         .decode(encoded.trim())
@@ -467,14 +491,25 @@ struct Prefer {
     example: Option<String>,
 }
 
-/// `Prefer: code=404, example=not_found` (Prism's convention; `;` works as a separator too).
-fn parse_prefer(request: &Request) -> Prefer {
+/// `Prefer: code=404, example=not_found` (Prism's convention; `;` works as a separator too). A
+/// code that is not an HTTP status is an error naming it, not silently ignored.
+fn parse_prefer(request: &Request) -> Result<Prefer, String> {
     let mut prefer = Prefer::default();
     for header in request.headers.get_all("prefer") {
         let Ok(text) = header.to_str() else { continue };
         for part in text.split([',', ';']) {
             match part.trim().split_once('=') {
-                Some(("code", v)) => prefer.code = v.trim().parse().ok(),
+                Some(("code", v)) => {
+                    let v = v.trim();
+                    prefer.code = Some(
+                        v.parse::<u16>()
+                            .ok()
+                            .filter(|c| (100..=599).contains(c))
+                            .ok_or_else(|| {
+                                format!("Prefer: code={} is not an HTTP status", shortened(v))
+                            })?,
+                    );
+                }
                 Some(("example", v)) => {
                     prefer.example = Some(v.trim().trim_matches('"').to_owned())
                 }
@@ -482,5 +517,14 @@ fn parse_prefer(request: &Request) -> Prefer {
             }
         }
     }
-    prefer
+    Ok(prefer)
+}
+
+/// At most 64 characters of a value a client sent, for a message (a 50 KB name is not echoed).
+fn shortened(value: &str) -> String {
+    const SHOWN: usize = 64;
+    match value.char_indices().nth(SHOWN) {
+        Some((cut, _)) => format!("{}...", &value[..cut]),
+        None => value.to_owned(),
+    }
 }

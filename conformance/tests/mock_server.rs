@@ -406,3 +406,43 @@ async fn the_record_stays_bounded() {
     );
     assert_eq!(seen["dropped"], extra as u64);
 }
+
+#[tokio::test]
+async fn the_small_things_a_long_running_mock_meets() {
+    let mock = start().await;
+    let op = &mock.operations()[0];
+    let url = mock.url(op, "");
+    // The auth scheme is case-insensitive.
+    let lowercase = mock.unauthenticated(op, &url).header(
+        "authorization",
+        format!(
+            "basic {}",
+            base64::Engine::encode(
+                &base64::engine::general_purpose::STANDARD,
+                format!("{}:t", support::auth_id(op))
+            )
+        ),
+    );
+    assert_eq!(
+        status_and_json(lowercase).await.0,
+        default_answer(&mock.doc, op).0
+    );
+    // A code that is no HTTP status is a 400 naming it, not ignored.
+    let (status, body) =
+        status_and_json(mock.get(op, "").header("prefer", "code=99999999999")).await;
+    assert_eq!(status, 400);
+    assert!(
+        body["error"].as_str().unwrap().contains("code=99999999999"),
+        "{body}"
+    );
+    // A 50 KB example name is not echoed back whole.
+    let long = "x".repeat(50 * 1024);
+    let (status, body) =
+        status_and_json(mock.get(op, "").header("prefer", format!("example={long}"))).await;
+    assert_eq!(status, 400);
+    assert!(
+        body.to_string().len() < 4096,
+        "{} bytes",
+        body.to_string().len()
+    );
+}

@@ -26,10 +26,14 @@ impl Drop for Mock {
 
 /// The mock binary, started through `sh` so that `limits` (e.g. `ulimit -n 64`) apply to it.
 fn start(limits: &str) -> Mock {
+    start_with_args(limits, "")
+}
+
+fn start_with_args(limits: &str, args: &str) -> Mock {
     let binary = env!("CARGO_BIN_EXE_plivo-mpc-mock");
     let mut child = Command::new("sh")
         .arg("-c")
-        .arg(format!("{limits} exec \"$0\" --port 0"))
+        .arg(format!("{limits} exec \"$0\" --port 0 {args}"))
         .arg(binary)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -137,4 +141,36 @@ async fn it_keeps_serving_after_running_out_of_file_descriptors() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert_eq!(status, Some(404), "the mock stopped serving after EMFILE");
+}
+
+/// A client that trickles its request head (a header line every few seconds) is cut off after
+/// the header-read timeout instead of holding its connection for ever.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_trickled_request_head_is_cut_off() {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let mock = start_with_args("", "--header-read-timeout 1");
+    let address = mock.url.trim_start_matches("http://").to_owned();
+    let mut stream = tokio::net::TcpStream::connect(&address).await.unwrap();
+    stream
+        .write_all(b"GET /v1/ HTTP/1.1\r\nhost: x\r\n")
+        .await
+        .unwrap();
+    let started = std::time::Instant::now();
+    let mut buffer = [0u8; 1024];
+    // Keep trickling until the server gives up on us.
+    let closed = loop {
+        if started.elapsed() > Duration::from_secs(8) {
+            break false;
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        if stream.write_all(b"x-slow: 1\r\n").await.is_err() {
+            break true;
+        }
+        match tokio::time::timeout(Duration::from_millis(10), stream.read(&mut buffer)).await {
+            Ok(Ok(0)) | Ok(Err(_)) => break true,
+            Ok(Ok(_)) => break true, // it answered (a 408) and will close
+            Err(_) => {}
+        }
+    };
+    assert!(closed, "the trickling connection was still open after 8 s");
 }

@@ -17,6 +17,9 @@ struct Args {
     /// The OpenAPI document to serve.
     #[arg(long, value_name = "PATH", default_value_os_t = default_spec_path())]
     spec: PathBuf,
+    /// Seconds a connection may take to send its request head before it is closed.
+    #[arg(long, value_name = "SECONDS", default_value_t = 10)]
+    header_read_timeout: u64,
 }
 
 fn main() -> ExitCode {
@@ -30,7 +33,11 @@ fn main() -> ExitCode {
 }
 
 fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
-    let Args { port, spec } = args;
+    let Args {
+        port,
+        spec,
+        header_read_timeout,
+    } = args;
     let doc = SpecDocument::load(&spec)?;
     let listener = std::net::TcpListener::bind(("127.0.0.1", port)).map_err(|e| {
         if e.kind() == std::io::ErrorKind::AddrInUse {
@@ -46,7 +53,8 @@ fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         .unwrap_or_else(|_| spec.clone());
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(async {
-        let server = mock_server::start(&doc, listener, true).await?;
+        let timeout = std::time::Duration::from_secs(header_read_timeout);
+        let server = mock_server::start_with(&doc, listener, true, timeout).await?;
         println!(
             "serving {} at http://{address} (Ctrl-C stops)",
             shown.display()
