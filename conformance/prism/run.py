@@ -91,11 +91,12 @@ def install_prism(dest: Path) -> Path:
 
 def cargo_build(target: Path) -> tuple[Path, Path]:
     env = dict(os.environ, CARGO_TARGET_DIR=str(target))
-    # One build of the workspace's mock and of this driver (a workspace member: it shares the
-    # suite's build and lock).
+    # The workspace's mock and this driver (a workspace member: it shares the suite's build and
+    # lock). Two commands: `--bin` would apply to both packages and build no driver.
     subprocess.run(["cargo", "build", "--locked", "--quiet", "-p", "plivo-mpc-conformance",
-                    "--bin", "plivo-mpc-mock", "-p", "plivo-mpc-prism"], cwd=ROOT, env=env,
-                   check=True)
+                    "--bin", "plivo-mpc-mock"], cwd=ROOT, env=env, check=True)
+    subprocess.run(["cargo", "build", "--locked", "--quiet", "-p", "plivo-mpc-prism"],
+                   cwd=ROOT, env=env, check=True)
     return target / "debug" / "plivo-mpc-mock", target / "debug" / "plivo-mpc-prism"
 
 
