@@ -27,7 +27,7 @@ use anyhow::{bail, ensure, Context as _};
 use plivo_mpc_spec::{default_spec_path, workspace_root};
 use serde_json::{json, Value};
 
-use crate::binaries::cargo;
+use crate::binaries::{cargo, executables};
 
 /// The committed results, relative to the workspace root.
 pub const RESULTS_JSON: &str = "conformance/bench/BENCHMARKS.json";
@@ -245,19 +245,8 @@ impl Run {
         } else {
             command.args(["--release", "-p", "plivo-mpc-bench", "-p", "plivo-mpc"]);
         }
-        command.arg("--message-format=json-render-diagnostics");
-        let out = command.stderr(Stdio::inherit()).output()?;
-        ensure!(out.status.success(), "{command:?} failed ({})", out.status);
+        let artifacts = executables(&mut command)?;
         self.build_s += started.elapsed().as_secs_f64();
-        let artifacts = String::from_utf8_lossy(&out.stdout)
-            .lines()
-            .filter_map(|line| serde_json::from_str::<Value>(line).ok())
-            .filter(|m| m["reason"] == "compiler-artifact")
-            .filter_map(|m| {
-                let exe = PathBuf::from(m["executable"].as_str()?);
-                Some((m["target"]["name"].as_str()?.to_owned(), exe))
-            })
-            .collect();
         Ok(artifacts)
     }
 

@@ -2,6 +2,7 @@
 //! generated client): built with cargo, found where cargo says it put them, so that
 //! `CARGO_TARGET_DIR` and profiles are honoured.
 
+use std::collections::BTreeMap;
 use std::io::{BufRead as _, BufReader};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -19,24 +20,33 @@ pub fn cargo() -> Command {
     command
 }
 
-/// Builds `bin` of `package` (progress shown on stderr) and returns the executable's path.
-pub fn build(package: &str, bin: &str) -> anyhow::Result<PathBuf> {
-    let output = cargo()
-        .args(["build", "--package", package, "--bin", bin])
+/// Runs `build` (a `cargo build ...` command; progress shown on stderr) and returns every
+/// executable it produced, by target name, where cargo says it put them (so `CARGO_TARGET_DIR`
+/// and profiles are honoured).
+pub fn executables(build: &mut Command) -> anyhow::Result<BTreeMap<String, PathBuf>> {
+    let output = build
         .arg("--message-format=json-render-diagnostics")
         .stderr(Stdio::inherit())
         .output()
-        .with_context(|| format!("cannot run cargo to build {bin}"))?;
+        .with_context(|| format!("cannot run {build:?}"))?;
     if !output.status.success() {
-        bail!("cargo could not build {bin} ({})", output.status);
+        bail!("{build:?} failed ({})", output.status);
     }
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    stdout
+    Ok(String::from_utf8_lossy(&output.stdout)
         .lines()
         .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
         .filter(|message| message["reason"] == "compiler-artifact")
-        .filter(|message| message["target"]["name"] == bin)
-        .find_map(|message| message["executable"].as_str().map(PathBuf::from))
+        .filter_map(|message| {
+            let executable = PathBuf::from(message["executable"].as_str()?);
+            Some((message["target"]["name"].as_str()?.to_owned(), executable))
+        })
+        .collect())
+}
+
+/// Builds `bin` of `package` and returns the executable's path.
+pub fn build(package: &str, bin: &str) -> anyhow::Result<PathBuf> {
+    executables(cargo().args(["build", "--package", package, "--bin", bin]))?
+        .remove(bin)
         .with_context(|| format!("cargo built {bin} but named no executable"))
 }
 
