@@ -112,8 +112,16 @@ pub fn render(file: &syn::File, doc: &SpecDocument) -> anyhow::Result<TokenStrea
             .collect()
     };
     let components = component_types(file, doc);
-    let schemas = component_arms(&components, "schema", "()");
-    let round_trips = component_arms(&components, "round_trip", "(value)");
+    // One match arm per component for each function below: `"Name" => Some(f::<Type>(args)),`.
+    let arms = |call: TokenStream, arguments: TokenStream| -> Vec<TokenStream> {
+        components
+            .iter()
+            .map(|(name, rust)| quote!(#name => Some(#call::<#rust>(#arguments)),))
+            .collect()
+    };
+    let decodes = arms(quote!(decode), quote!(value));
+    let schemas = arms(quote!(schema), quote!());
+    let round_trips = arms(quote!(round_trip), quote!(value));
     Ok(quote! {
         /// The per-operation layer: rendered by `cargo xtask generate` from the builders above and
         /// the spec (see xtask/src/glue.rs); every call goes through [`crate::Call`].
@@ -169,7 +177,7 @@ pub fn render(file: &syn::File, doc: &SpecDocument) -> anyhow::Result<TokenStrea
                     ::serde_json::from_value::<T>(value).map(drop).map_err(|e| e.to_string())
                 }
                 match name {
-                    #(#components)*
+                    #(#decodes)*
                     _ => None,
                 }
             }
@@ -423,9 +431,9 @@ fn try_into_target(generics: &syn::Generics) -> Option<syn::Type> {
         })
 }
 
-/// A `decode_component` arm for every component schema: its generated type in `types`, or the
+/// Every component schema with its Rust type: the generated one in `types`, or the
 /// hand-written type that replaces it.
-fn component_types(file: &syn::File, doc: &SpecDocument) -> Vec<TokenStream> {
+fn component_types(file: &syn::File, doc: &SpecDocument) -> Vec<(String, syn::Type)> {
     let generated: BTreeSet<String> = types_items(file)
         .iter()
         .filter_map(|item| match item {
@@ -440,31 +448,17 @@ fn component_types(file: &syn::File, doc: &SpecDocument) -> Vec<TokenStream> {
         .map(|m| m.keys().cloned().collect::<Vec<_>>())
         .unwrap_or_default();
     names
-        .iter()
+        .into_iter()
         .filter_map(|name| {
             let rust: syn::Type = match crate::generate::REPLACEMENTS.iter().find(|r| r.0 == name) {
                 Some((_, path, _)) => syn::parse_str(path).ok()?,
-                None if generated.contains(name) => {
+                None if generated.contains(&name) => {
                     let ident = format_ident!("{name}");
                     syn::parse_quote!(types::#ident)
                 }
                 None => return None,
             };
-            Some(quote!(#name => Some(decode::<#rust>(value)),))
-        })
-        .collect()
-}
-
-/// `component_types`' arms, calling `function` instead of `decode`, with `arguments`.
-fn component_arms(components: &[TokenStream], function: &str, arguments: &str) -> Vec<TokenStream> {
-    components
-        .iter()
-        .map(|arm| {
-            let text = arm
-                .to_string()
-                .replace("Some (decode ::", &format!("Some ({function} ::"))
-                .replace("(value)", arguments);
-            text.parse().expect("an arm of component_types")
+            Some((name, rust))
         })
         .collect()
 }
