@@ -54,7 +54,7 @@ impl Running {
     fn unauthenticated(&self, op: &Operation, url: &str) -> reqwest::RequestBuilder {
         let method = reqwest::Method::from_bytes(op.method.as_bytes()).unwrap();
         let request = self.http.request(method, url);
-        match &op.request_body_example {
+        match op.request_body_example() {
             Some(body) => request.json(body),
             None => request,
         }

@@ -25,19 +25,26 @@ pub struct Operation {
     pub path_parameters: Vec<Parameter>,
     /// Query parameters, each with its `example` if it has one.
     pub query_parameters: Vec<Parameter>,
-    /// The request body's first example (`application/json`), when the operation takes a body.
-    pub request_body_example: Option<Value>,
     /// The operation's JSON request body, when it takes one.
     pub request_body: Option<RequestBody>,
     /// The lowest success status the operation declares (`2XX` counts as 200).
     pub success_status: Option<u16>,
 }
 
-/// A JSON request body: whether it is required, and its schema (`$ref`s resolved at the top).
+/// A JSON request body: whether it is required, its schema (`$ref`s resolved at the top) and its
+/// first example.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RequestBody {
     pub required: bool,
     pub schema: Value,
+    pub example: Option<Value>,
+}
+
+impl Operation {
+    /// The request body's first example, when the operation takes a body and has one.
+    pub fn request_body_example(&self) -> Option<&Value> {
+        self.request_body.as_ref()?.example.as_ref()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -123,7 +130,6 @@ pub fn operations(doc: &SpecDocument) -> Result<Vec<Operation>, CatalogueError> 
                     .map(|(p, _)| p.clone())
                     .collect::<Vec<_>>()
             };
-            let request_body_example = request_body_example(doc, op, &pointer)?;
             let request_body = request_body(doc, op, &pointer)?;
             let success_status = op
                 .get("responses")
@@ -141,7 +147,6 @@ pub fn operations(doc: &SpecDocument) -> Result<Vec<Operation>, CatalogueError> 
                 pointer,
                 path_parameters: by("path"),
                 query_parameters: by("query"),
-                request_body_example,
                 request_body,
                 success_status,
             });
@@ -159,6 +164,8 @@ pub fn status_code(key: &str) -> Option<u16> {
     }
 }
 
+/// The operation's JSON request body: required or not, its schema and its first example
+/// (`example`, else the first of `examples`).
 fn request_body(
     doc: &SpecDocument,
     op: &Value,
@@ -168,52 +175,45 @@ fn request_body(
         return Ok(None);
     };
     let (body, body_pointer) = doc.resolve(body, &format!("{pointer}/requestBody"))?;
-    let Some(schema) = body.pointer("/content/application~1json/schema") else {
+    let media_pointer = format!("{body_pointer}/content/application~1json");
+    let Some(media) = body.pointer("/content/application~1json") else {
         return Err(shape(
             format!("{body_pointer}/content"),
             "only application/json request bodies are supported",
         ));
     };
-    let schema_pointer = format!("{body_pointer}/content/application~1json/schema");
+    let Some(schema) = media.get("schema") else {
+        return Err(shape(&media_pointer, "a request body needs a schema"));
+    };
+    let example = match (
+        media.get("example"),
+        media.get("examples").and_then(Value::as_object),
+    ) {
+        (Some(example), _) => Some(example.clone()),
+        (None, Some(examples)) => match examples.iter().next() {
+            Some((name, example)) => {
+                let example_pointer =
+                    format!("{media_pointer}/examples/{}", escape_pointer_token(name));
+                doc.resolve(example, &example_pointer)?
+                    .0
+                    .get("value")
+                    .cloned()
+            }
+            None => None,
+        },
+        (None, None) => None,
+    };
     Ok(Some(RequestBody {
         required: body
             .get("required")
             .and_then(Value::as_bool)
             .unwrap_or(false),
-        schema: doc.resolve(schema, &schema_pointer)?.0.clone(),
+        schema: doc
+            .resolve(schema, &format!("{media_pointer}/schema"))?
+            .0
+            .clone(),
+        example,
     }))
-}
-
-/// The first example of the operation's JSON request body: `example`, else the first of
-/// `examples`.
-fn request_body_example(
-    doc: &SpecDocument,
-    op: &Value,
-    pointer: &str,
-) -> Result<Option<Value>, CatalogueError> {
-    let Some(body) = op.get("requestBody") else {
-        return Ok(None);
-    };
-    let (body, body_pointer) = doc.resolve(body, &format!("{pointer}/requestBody"))?;
-    let Some(media) = body.pointer("/content/application~1json") else {
-        return Ok(None);
-    };
-    if let Some(example) = media.get("example") {
-        return Ok(Some(example.clone()));
-    }
-    let Some((name, example)) = media
-        .get("examples")
-        .and_then(Value::as_object)
-        .and_then(|m| m.iter().next())
-    else {
-        return Ok(None);
-    };
-    let example_pointer = format!(
-        "{body_pointer}/content/application~1json/examples/{}",
-        escape_pointer_token(name)
-    );
-    let (example, _) = doc.resolve(example, &example_pointer)?;
-    Ok(example.get("value").cloned())
 }
 
 fn parameters(

@@ -79,7 +79,7 @@ fn plan(doc: &SpecDocument) -> Value {
                 "path": concrete_path(op),
                 "auth_id": path_example(op, "auth_id"),
                 "query": query,
-                "body": op.request_body_example,
+                "body": op.request_body_example(),
                 "success_status": op.success_status,
                 "examples": responses,
             })
@@ -148,7 +148,7 @@ async fn replay_one(
         &op.operation_id,
         &path,
         &query,
-        op.request_body_example.clone(),
+        op.request_body_example().cloned(),
     )
     .await
     {

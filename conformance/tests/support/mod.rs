@@ -111,7 +111,7 @@ pub async fn call(
         &op.operation_id,
         &path,
         query,
-        op.request_body_example.clone(),
+        op.request_body_example().cloned(),
     )
     .await
     .unwrap_or_else(|e| panic!("{}: {e}", op.operation_id))
