@@ -4,15 +4,11 @@
 
 mod support;
 
-use plivo_mpc::{Credentials, MpcClient, RetryPolicy};
+use plivo_mpc::RetryPolicy;
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-fn builder(base_url: &str) -> plivo_mpc::MpcClientBuilder {
-    MpcClient::builder(Credentials::new("MANWVLYTK4ZWU1YTY4QA", support::TEST_TOKEN).unwrap())
-        .base_url(base_url)
-        .retry(RetryPolicy::disabled())
-}
+const AUTH_ID: &str = "MANWVLYTK4ZWU1YTY4QA";
 
 /// What the client logs (a span per call, an event per attempt and retry) names the operation
 /// and never the token, in any form.
@@ -50,7 +46,7 @@ async fn the_log_shows_attempts_and_retries_and_no_secret() {
         .respond_with(ResponseTemplate::new(200).set_body_json(support::documented().value))
         .mount(&server)
         .await;
-    let client = builder(&server.uri())
+    let client = support::builder_for(&server.uri(), AUTH_ID)
         .retry(RetryPolicy {
             initial_backoff: std::time::Duration::from_millis(1),
             ..RetryPolicy::default()

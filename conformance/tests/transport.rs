@@ -5,29 +5,15 @@
 
 mod support;
 
-use plivo_mpc::{Credentials, ErrorKind, MpcClient, RetryPolicy};
+use plivo_mpc::ErrorKind;
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-fn builder(base_url: &str) -> plivo_mpc::MpcClientBuilder {
-    MpcClient::builder(Credentials::new("MANWVLYTK4ZWU1YTY4QA", support::TEST_TOKEN).unwrap())
-        .base_url(base_url)
-        .retry(RetryPolicy::disabled())
-}
-
-/// A server that answers the documented participant list to anything, counting what it gets.
-async fn documented_server() -> MockServer {
-    let server = MockServer::start().await;
-    Mock::given(any())
-        .respond_with(ResponseTemplate::new(200).set_body_json(support::documented().value))
-        .mount(&server)
-        .await;
-    server
-}
+const AUTH_ID: &str = "MANWVLYTK4ZWU1YTY4QA";
 
 #[tokio::test]
 async fn redirects_are_reported_and_never_followed() {
-    let elsewhere = documented_server().await;
+    let elsewhere = support::documented_server().await;
     for (status, location) in [
         (302, format!("{}/v1/elsewhere/", elsewhere.uri())),
         (307, format!("{}/v1/elsewhere/", elsewhere.uri())),
@@ -40,7 +26,7 @@ async fn redirects_are_reported_and_never_followed() {
             )
             .mount(&server)
             .await;
-        let error = builder(&server.uri())
+        let error = support::builder_for(&server.uri(), AUTH_ID)
             .build()
             .unwrap()
             .list_participants_by_name("test_mpc_1")
@@ -63,12 +49,12 @@ async fn redirects_are_reported_and_never_followed() {
 /// headers added to each.
 #[tokio::test]
 async fn a_platform_client_and_extra_headers_carry_every_call() {
-    let server = documented_server().await;
+    let server = support::documented_server().await;
     let platform = reqwest::Client::builder()
         .user_agent("platform-stack/1")
         .build()
         .unwrap();
-    let client = builder(&server.uri())
+    let client = support::builder_for(&server.uri(), AUTH_ID)
         .http_client(platform)
         .header(
             reqwest::header::HeaderName::from_static("traceparent"),

@@ -3,31 +3,16 @@
 
 mod support;
 
-use plivo_mpc::{Credentials, MpcClient, RetryPolicy};
-use wiremock::matchers::any;
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use plivo_mpc::MpcClient;
+use wiremock::MockServer;
 
-fn builder(base_url: &str) -> plivo_mpc::MpcClientBuilder {
-    MpcClient::builder(Credentials::new("MANWVLYTK4ZWU1YTY4QA", support::TEST_TOKEN).unwrap())
-        .base_url(base_url)
-        .retry(RetryPolicy::disabled())
-}
-
-/// A server that answers the documented participant list to anything, counting what it gets.
-async fn documented_server() -> MockServer {
-    let server = MockServer::start().await;
-    Mock::given(any())
-        .respond_with(ResponseTemplate::new(200).set_body_json(support::documented().value))
-        .mount(&server)
-        .await;
-    server
-}
+const AUTH_ID: &str = "MANWVLYTK4ZWU1YTY4QA";
 
 #[tokio::test]
 async fn proxies_come_from_the_environment_unless_the_builder_says_otherwise() {
-    let target = documented_server().await;
-    let from_environment = documented_server().await;
-    let chosen = documented_server().await;
+    let target = support::documented_server().await;
+    let from_environment = support::documented_server().await;
+    let chosen = support::documented_server().await;
     // SAFETY of the test: this binary has no other test reading the environment.
     std::env::set_var("HTTP_PROXY", from_environment.uri());
     std::env::set_var("http_proxy", from_environment.uri());
@@ -41,10 +26,27 @@ async fn proxies_come_from_the_environment_unless_the_builder_says_otherwise() {
             .await
             .unwrap();
     };
-    calls(builder(&target.uri()).build().unwrap()).await;
-    calls(builder(&target.uri()).no_proxy().build().unwrap()).await;
+    calls(
+        support::builder_for(&target.uri(), AUTH_ID)
+            .build()
+            .unwrap(),
+    )
+    .await;
+    calls(
+        support::builder_for(&target.uri(), AUTH_ID)
+            .no_proxy()
+            .build()
+            .unwrap(),
+    )
+    .await;
     let proxy = reqwest::Proxy::all(chosen.uri()).unwrap();
-    calls(builder(&target.uri()).proxy(proxy).build().unwrap()).await;
+    calls(
+        support::builder_for(&target.uri(), AUTH_ID)
+            .proxy(proxy)
+            .build()
+            .unwrap(),
+    )
+    .await;
 
     assert_eq!(
         received(&from_environment).await,

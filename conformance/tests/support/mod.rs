@@ -4,7 +4,7 @@
 #![allow(dead_code)] // each test binary uses a different part
 
 use plivo_mpc::conformance::Answer;
-use plivo_mpc::{Credentials, ErrorKind, MpcClient, MpcError, RetryPolicy};
+use plivo_mpc::{Credentials, ErrorKind, MpcClient, MpcClientBuilder, MpcError, RetryPolicy};
 use plivo_mpc_conformance::catalogue::Operation;
 use plivo_mpc_conformance::mount::{self, BasicAuth};
 use plivo_mpc_conformance::{default_spec_path, ResponseExample, SpecDocument};
@@ -43,11 +43,26 @@ pub fn basic_auth(auth_id: &str) -> BasicAuth<'_> {
 /// A client for `server` that sends each request once, so that every request a test sees is
 /// one it caused (the retry tests build their own).
 pub fn client_for(server: &MockServer, auth_id: &str) -> MpcClient {
-    MpcClient::builder(Credentials::new(auth_id, TEST_TOKEN).expect("test credentials are valid"))
-        .base_url(server.uri())
-        .retry(RetryPolicy::disabled())
+    builder_for(&server.uri(), auth_id)
         .build()
         .expect("a client for the mock server")
+}
+
+/// The settings of [`client_for`], for a test that adds its own.
+pub fn builder_for(base_url: &str, auth_id: &str) -> MpcClientBuilder {
+    MpcClient::builder(Credentials::new(auth_id, TEST_TOKEN).expect("test credentials are valid"))
+        .base_url(base_url)
+        .retry(RetryPolicy::disabled())
+}
+
+/// A server that answers the documented participant list to any request.
+pub async fn documented_server() -> MockServer {
+    let server = MockServer::start().await;
+    wiremock::Mock::given(wiremock::matchers::any())
+        .respond_with(wiremock::ResponseTemplate::new(200).set_body_json(documented().value))
+        .mount(&server)
+        .await;
+    server
 }
 
 /// The path parameters of `op` that a caller gives (every one but `auth_id`, which the client
