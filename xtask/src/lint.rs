@@ -94,33 +94,33 @@ fn from_catalogue_error(e: catalogue::CatalogueError) -> Finding {
 /// Redocly's and openapi-generator's unused-component checks do not follow extensions; this one
 /// replaces them (redocly.yaml, .ci/validate-spec).
 fn check_every_component_is_used(doc: &SpecDocument, out: &mut Vec<Finding>) {
-    fn collect(value: &Value, found: &mut BTreeSet<String>) {
-        match value {
-            Value::Object(map) => {
-                if let Some(Value::String(r)) = map.get("$ref") {
-                    found.insert(r.trim_start_matches('#').to_owned());
-                }
-                map.values().for_each(|v| collect(v, found));
-            }
-            Value::Array(items) => items.iter().for_each(|v| collect(v, found)),
-            _ => {}
-        }
-    }
+    // Reachability from everything outside `components`, then through what that reaches.
     let mut reached = BTreeSet::new();
-    for (_, value) in doc
+    let collect = |value: &Value, at: &str, reached: &mut BTreeSet<String>| {
+        for_each_ref(value, at, &mut |_, _, reference| {
+            if let Some(reference) = reference.as_str() {
+                reached.insert(reference.trim_start_matches('#').to_owned());
+            }
+        });
+    };
+    for (key, value) in doc
         .root()
         .as_object()
         .into_iter()
         .flatten()
         .filter(|(k, _)| *k != "components")
     {
-        collect(value, &mut reached);
+        collect(
+            value,
+            &format!("/{}", escape_pointer_token(key)),
+            &mut reached,
+        );
     }
     let mut frontier: Vec<String> = reached.iter().cloned().collect();
     while let Some(pointer) = frontier.pop() {
         let mut more = BTreeSet::new();
         if let Some(target) = doc.at(&pointer) {
-            collect(target, &mut more);
+            collect(target, &pointer, &mut more);
         }
         for r in more {
             if reached.insert(r.clone()) {
@@ -145,32 +145,36 @@ fn check_every_component_is_used(doc: &SpecDocument, out: &mut Vec<Finding>) {
 }
 
 fn check_refs(doc: &SpecDocument, value: &Value, pointer: &str, out: &mut Vec<Finding>) {
+    for_each_ref(value, pointer, &mut |holder, at, reference| {
+        if let Err(e) = doc.resolve(holder, at) {
+            out.push(finding(
+                e.at,
+                format!("$ref {reference} does not resolve: {}", e.reason),
+            ));
+        }
+    });
+}
+
+/// Calls `found(object, its pointer, the $ref)` for every object with a `$ref` at or below
+/// `value` (found at `pointer`). Example values are data: a "$ref" key inside one is not a
+/// reference.
+fn for_each_ref(value: &Value, pointer: &str, found: &mut impl FnMut(&Value, &str, &Value)) {
     match value {
         Value::Object(map) => {
             if let Some(reference) = map.get("$ref") {
-                if let Err(e) = doc.resolve(value, pointer) {
-                    out.push(finding(
-                        e.at,
-                        format!("$ref {reference} does not resolve: {}", e.reason),
-                    ));
-                }
+                found(value, pointer, reference);
             }
             for (key, child) in map {
-                // Example values are data; a "$ref" key inside one is not a reference.
                 if key == "value" && pointer.contains("/examples/") || key == "example" {
                     continue;
                 }
-                check_refs(
-                    doc,
-                    child,
-                    &format!("{pointer}/{}", escape_pointer_token(key)),
-                    out,
-                );
+                let child_pointer = format!("{pointer}/{}", escape_pointer_token(key));
+                for_each_ref(child, &child_pointer, found);
             }
         }
         Value::Array(items) => {
             for (i, child) in items.iter().enumerate() {
-                check_refs(doc, child, &format!("{pointer}/{i}"), out);
+                for_each_ref(child, &format!("{pointer}/{i}"), found);
             }
         }
         _ => {}
