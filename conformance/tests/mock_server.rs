@@ -320,7 +320,12 @@ async fn an_unknown_example_name_gets_a_400_listing_the_names() {
 #[tokio::test]
 async fn awkward_names_arrive_as_one_segment() {
     let mock = start().await;
-    let op = &mock.operations()[0];
+    // A GET with a path value besides the auth id (the first operation, `listMpcs`, has none).
+    let op = &mock
+        .operations()
+        .into_iter()
+        .find(|op| op.method == "GET" && !support::caller_path_parameters(op).is_empty())
+        .expect("a GET operation addressed by a path value");
     let auth_id = support::auth_id(op);
     let path = mount::encode_segments(
         &mount::expected_segments(&op.path_template, |n| {
