@@ -128,13 +128,7 @@ def check_request(cfg: dict, call: dict, rec: dict | None, defaults: dict[str, s
     if query != want["query"]:
         problems.append(f"query {raw_query or '(none)'} (spec: "
                         f"{urllib.parse.urlencode(want['query'], doseq=True) or '(none)'})")
-    auth = rec.get("authorization") or ""
-    try:
-        decoded = base64.b64decode(auth.split(" ", 1)[1]).decode() \
-            if auth.startswith("Basic ") else None
-    except Exception:
-        decoded = None
-    if decoded != want["auth"]:
+    if basic_credentials(rec) != want["auth"]:
         problems.append("Authorization is not Basic auth_id:auth_token")
     if not problems and rec.get("status") not in (None, 200):
         problems.append(f"mock answered {rec['status']}")
@@ -244,15 +238,19 @@ def check_operation(cfg: dict, op: dict, rec: dict, notes: set[str]) -> list[str
         else:
             for path, a, b in diff(op["body"], sent):
                 problems.append(f"body `{path}`: spec {show(a)}, sent {show(b)}")
-    auth = rec.get("authorization") or ""
-    try:
-        decoded = base64.b64decode(auth.split(" ", 1)[1]).decode() \
-            if auth.startswith("Basic ") else None
-    except Exception:
-        decoded = None
-    if decoded != f"{cfg['auth_id']}:{cfg['auth_token']}":
+    if basic_credentials(rec) != f"{cfg['auth_id']}:{cfg['auth_token']}":
         problems.append("Authorization is not Basic auth_id:auth_token")
     return problems
+
+
+def basic_credentials(rec: dict):
+    """`user:password` of the recorded request's Basic auth, or None."""
+    auth = rec.get("authorization") or ""
+    try:
+        return base64.b64decode(auth.split(" ", 1)[1]).decode() \
+            if auth.startswith("Basic ") else None
+    except Exception:
+        return None
 
 
 def _at(value, path: list):
