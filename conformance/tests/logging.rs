@@ -47,10 +47,7 @@ async fn the_log_shows_attempts_and_retries_and_no_secret() {
         .mount(&server)
         .await;
     let client = support::builder_for(&server.uri(), AUTH_ID)
-        .retry(RetryPolicy {
-            initial_backoff: std::time::Duration::from_millis(1),
-            ..RetryPolicy::default()
-        })
+        .retry(RetryPolicy::default().initial_backoff(std::time::Duration::from_millis(1)))
         .build()
         .unwrap();
     client

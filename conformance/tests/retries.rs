@@ -12,12 +12,11 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 /// Plivo's SDKs' three attempts, with waits short enough for a test.
 fn fast_retries() -> RetryPolicy {
-    RetryPolicy {
-        max_attempts: 3,
-        initial_backoff: Duration::from_millis(5),
-        max_backoff: Duration::from_millis(20),
-        max_elapsed: Duration::from_secs(10),
-    }
+    RetryPolicy::default()
+        .max_attempts(3)
+        .initial_backoff(Duration::from_millis(5))
+        .max_backoff(Duration::from_millis(20))
+        .max_elapsed(Duration::from_secs(10))
 }
 
 fn client(base_url: &str, policy: RetryPolicy) -> MpcClient {
@@ -174,11 +173,9 @@ async fn retrying_can_be_switched_off() {
 
 #[tokio::test]
 async fn the_time_budget_bounds_the_retries() {
-    let policy = RetryPolicy {
-        max_attempts: 100,
-        max_elapsed: Duration::from_millis(1500),
-        ..fast_retries()
-    };
+    let policy = fast_retries()
+        .max_attempts(100)
+        .max_elapsed(Duration::from_millis(1500));
     // Every answer says "retry after 1 s": the first wait ends inside the 1.5 s budget, the
     // second would not, so there are exactly two attempts although 100 are allowed.
     let server = server(error_body(429).insert_header("retry-after", "1"), u64::MAX).await;

@@ -20,11 +20,11 @@ const AUTH_ID: &str = "MANWVLYTK4ZWU1YTY4QA";
 fn client(base_url: &str) -> MpcClient {
     MpcClient::builder(Credentials::new(AUTH_ID, support::TEST_TOKEN).unwrap())
         .base_url(base_url)
-        .retry(RetryPolicy {
-            initial_backoff: Duration::from_millis(1),
-            max_backoff: Duration::from_millis(2),
-            ..RetryPolicy::default()
-        })
+        .retry(
+            RetryPolicy::default()
+                .initial_backoff(Duration::from_millis(1))
+                .max_backoff(Duration::from_millis(2)),
+        )
         .timeout(Duration::from_millis(500))
         .max_body_bytes(1024)
         .build()

@@ -105,6 +105,7 @@ impl<'de> serde::Deserialize<'de> for Amount {
     }
 }
 
+#[cfg(feature = "schemars")]
 impl schemars::JsonSchema for Amount {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         "Amount".into()

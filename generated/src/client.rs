@@ -35,6 +35,7 @@ pub struct MpcClient {
 
 /// Why a client could not be built.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum BuildError {
     #[error(transparent)]
     Credentials(#[from] CredentialsError),

@@ -27,6 +27,7 @@ pub struct Credentials {
 
 /// Why credentials were refused. Never contains the token.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum CredentialsError {
     #[error("the {0} is empty")]
     Empty(Part),

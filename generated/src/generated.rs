@@ -39,14 +39,9 @@ machine-readably in `x-plivo-rules`):
   when there is no `from`, except plivo-ruby, which then sends `null`, as its test
   `resource_multipartycalls_spec.rb` expects).
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[non_exhaustive]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct AddParticipantRequest {
         /**Sent by plivo-go only (`MultiPartyCallAddParticipantParams.AgentHoldMusic`), beside
 `agent_hold_music_url`; what Plivo does with it is undocumented.
@@ -286,17 +281,8 @@ joins it with `<`). Goes with `from`; not with `call_uuid`.
 checks it; plivo-python also refuses an empty one). The SDKs send `from` when the
 caller gives none; plivo-ruby then sends `null` if there is no `from` either.
 */
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct AddParticipantRequestCallerName(::std::string::String);
     impl ::std::ops::Deref for AddParticipantRequestCallerName {
@@ -354,17 +340,8 @@ caller gives none; plivo-ruby then sends `null` if there is no `from` either.
     /**A digit, `#` or `*` the called participant must press to join; every SDK that checks
 it allows exactly these 12 keys.
 */
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct AddParticipantRequestConfirmKey(::std::string::String);
     impl ::std::ops::Deref for AddParticipantRequestConfirmKey {
@@ -424,14 +401,9 @@ it allows exactly these 12 keys.
     /**Seconds to wait before dialling, in the same forms as `ring_timeout`. Every SDK sends
 0 by default.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[non_exhaustive]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
     pub enum AddParticipantRequestDelayDial {
         Integer(u64),
@@ -488,17 +460,8 @@ it allows exactly these 12 keys.
         }
     }
     ///`AddParticipantRequestDelayDialString`
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct AddParticipantRequestDelayDialString(::std::string::String);
     impl ::std::ops::Deref for AddParticipantRequestDelayDialString {
@@ -560,14 +523,9 @@ it allows exactly these 12 keys.
 `@MultipleValidIntegers`, plivo-node, plivo-ruby, plivo-php, plivo-dotnet). Every SDK
 sends 45 by default. No SDK checks a range.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[non_exhaustive]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
     pub enum AddParticipantRequestRingTimeout {
         Integer(u64),
@@ -624,17 +582,8 @@ sends 45 by default. No SDK checks a range.
         }
     }
     ///`AddParticipantRequestRingTimeoutString`
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct AddParticipantRequestRingTimeoutString(::std::string::String);
     impl ::std::ops::Deref for AddParticipantRequestRingTimeoutString {
@@ -698,6 +647,8 @@ also `ai-agent`. All compare case-insensitively and most send the caller's casin
 `MultiPartyCallUtils.agent` is `"Agent"`); plivo-python sends lower case, the form
 here. Whether Plivo itself is case-sensitive is undocumented.
 */
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[non_exhaustive]
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -708,8 +659,7 @@ here. Whether Plivo itself is case-sensitive is undocumented.
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
     pub enum AddParticipantRequestRole {
         #[serde(rename = "agent")]
@@ -768,17 +718,8 @@ that checks them allows (plivo-python `multi_is_in`, plivo-node, plivo-ruby,
 plivo-php, plivo-dotnet; they lower-case the value first). Every SDK sends
 `mpc-state-changes,participant-state-changes` by default.
 */
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct AddParticipantRequestStatusCallbackEvents(::std::string::String);
     impl ::std::ops::Deref for AddParticipantRequestStatusCallbackEvents {
@@ -848,14 +789,9 @@ plivo-php, plivo-dotnet; they lower-case the value first). Every SDK sends
 map them (plivo-go `MultiPartyCallAddParticipantResponse`, plivo-java
 `MultiPartyCallParticipantAddResponse`, plivo-dotnet `MultiPartyCallAddParticipantResponse`).
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[non_exhaustive]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct AddParticipantResponse {
         ///Plivo's id for this request.
         pub api_id: ::std::string::String,
@@ -876,14 +812,9 @@ Java fixtures, different in Python's.
         }
     }
     ///One call Plivo placed (or took over) for the participant.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[non_exhaustive]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct AddedCall {
         ///The uuid of that call.
         pub call_uuid: ::std::string::String,
@@ -904,14 +835,9 @@ asynchronous requests, https://docs.plivo.com/docs/programmable-api/verify/api-o
 "Asynchronous Requests"). The .NET tests serve it with 200, and
 with 204 for the DELETE variants, which cannot carry a body in HTTP; 200 is taken.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[non_exhaustive]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct AsyncAccepted {
         ///Plivo's id for this request.
         pub api_id: ::std::string::String,
@@ -930,14 +856,9 @@ checks `callback_url` with `is_url()` and takes any string as `callback_method`;
 plivo-dotnet requires the URL in every `...Async` method and allows `GET` and `POST`
 (`MpcUtils.ValidUrl`, `ValidParamString`); plivo-go sends both with speak only.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[non_exhaustive]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct AsyncCallback {
         ///Method for `callback_url`; no SDK sends one by default.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -963,14 +884,9 @@ is an object holding `error`, and Go special-cases a 404 whose body is `{}`
 (plivo-go/baseclient.go); no fixture or doc page shows either body, and this schema
 does not accept them.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[non_exhaustive]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ErrorResponse {
         ///Plivo's id for this request, when it has one.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -990,6 +906,8 @@ plivo-dotnet upper-case the value and check it against the same two). They compa
 case-insensitively and plivo-python and plivo-ruby send the value upper-cased, so upper
 case is the form here.
 */
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[non_exhaustive]
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -1000,8 +918,7 @@ case is the form here.
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
     pub enum HttpMethod {
         #[serde(rename = "GET")]
@@ -1046,6 +963,8 @@ case is the form here.
         }
     }
     ///`ListMpcsStatus`
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[non_exhaustive]
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -1056,8 +975,7 @@ case is the form here.
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
     pub enum ListMpcsStatus {
         #[serde(rename = "initialized")]
@@ -1106,17 +1024,8 @@ case is the form here.
         }
     }
     ///`ListMpcsSubAccount`
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct ListMpcsSubAccount(::std::string::String);
     impl ::std::ops::Deref for ListMpcsSubAccount {
@@ -1185,14 +1094,9 @@ with explicit tags and plivo-dotnet reads them by name from the raw JSON; plivo-
 (`PlivoClient`), which looks for `mpc_member_id` and `mpc_name`, keys these bodies do not
 have.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[non_exhaustive]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct MemberAudioResponse {
         ///Plivo's id for this request.
         pub api_id: ::std::string::String,
@@ -1221,14 +1125,9 @@ has. `api_id` is in the single-MPC answer only (every get fixture), not in list 
 so it is optional here rather than a second schema wrapping this one. Unknown fields are
 accepted (no `additionalProperties: false`).
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[non_exhaustive]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Mpc {
         /**Plivo's id for the request: in every answer to `GET .../MultiPartyCall/<name_x or
 uuid_x>/`, absent from the items of the list.
@@ -1325,14 +1224,9 @@ plivo-java models it as `String` and plivo-dotnet as `bool`.
     /**One page of MPCs. The envelope is that of the participant list: `api_id`, `meta`
 (`count`, `limit`, `next`, `offset`, `previous` in every MPC list fixture) and `objects`.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[non_exhaustive]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct MpcList {
         ///Plivo's id for this request.
         pub api_id: ::std::string::String,
@@ -1355,14 +1249,9 @@ consolidated MPC page shows a trimmed `meta` of `count`, `limit` and `offset` on
 (plivo-api-facts.md §3); that trimmed body does not validate here, because `next` and
 `previous`, present in every full body, are required (and nullable).
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[non_exhaustive]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PageMeta {
         ///Number of participants in the whole list.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1405,14 +1294,9 @@ Required are the 15 keys present in every participant body published (list and
 get-participant fixtures, docs' full example); `member_address` and `exit_cause` are
 optional.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[non_exhaustive]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Participant {
         /**Amount billed for this participant (see `Amount` for string versus number). Null for
 every participant still on the call in the published bodies; `"0.00500"` for the
@@ -1529,14 +1413,9 @@ is a JSON number in the Python fixture (`Amount`). No SDK models a field beyond 
 (plivo-go `MultiPartyCallParticipant`, plivo-java `MultiPartyCallParticipant.java`,
 plivo-dotnet `MultiPartyCallParticipant.cs`). Unknown fields are accepted.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[non_exhaustive]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ParticipantDetails {
         ///Plivo's id for this request.
         pub api_id: ::std::string::String,
@@ -1601,17 +1480,8 @@ tests asked by uuid.
         }
     }
     ///The member id, a string of digits in every fixture (`"49"`, `"209"`, `"2132"`).
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct ParticipantDetailsMemberId(::std::string::String);
     impl ::std::ops::Deref for ParticipantDetailsMemberId {
@@ -1667,14 +1537,9 @@ tests asked by uuid.
         }
     }
     ///One page of participants.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[non_exhaustive]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ParticipantList {
         ///Plivo's id for this request.
         pub api_id: ::std::string::String,
@@ -1692,17 +1557,8 @@ tests asked by uuid.
 Where it is an input (get, update, kick), the Python, Node, Ruby and PHP SDKs also
 accept an integer (plivo-api-facts.md §5).
 */
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct ParticipantMemberId(::std::string::String);
     impl ::std::ops::Deref for ParticipantMemberId {
@@ -1761,15 +1617,9 @@ accept an integer (plivo-api-facts.md §5).
 plivo-python and plivo-node always send it (`all` by default), plivo-go when the caller
 passes it; plivo-java, plivo-ruby, plivo-php and plivo-dotnet send no such key.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[non_exhaustive]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ParticipantRecordingRequest {
         ///Which track (see `RecordTrackType`).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1786,14 +1636,9 @@ plivo-dotnet `validUrl(..., true)`; plivo-go sends it unchecked). plivo-python a
 its `friendly_name` or `uuid` and `participant_id` arguments in the body (its test
 `test_start_play_audio` expects them); they are not part of this schema.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[non_exhaustive]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PlayAudioRequest {
         ///URL of the audio file (`https://s3.amazonaws.com/plivocloud/music.mp3` in the Go and Java tests).
         pub url: ::std::string::String,
@@ -1808,6 +1653,8 @@ its `friendly_name` or `uuid` and `participant_id` arguments in the body (its te
 unchecked; Python and Node send `all` when the caller gives none. What each value records
 is undocumented in the sources. Java, Ruby, PHP and .NET do not send it.
 */
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[non_exhaustive]
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -1818,8 +1665,7 @@ is undocumented in the sources. Java, Ruby, PHP and .NET do not send it.
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
     pub enum RecordTrackType {
         #[serde(rename = "all")]
@@ -1871,6 +1717,8 @@ is undocumented in the sources. Java, Ruby, PHP and .NET do not send it.
 (plivo-python, plivo-java `@OneOf`, plivo-node, plivo-ruby, plivo-php, plivo-dotnet);
 lower case is what they send by default (`mp3`).
 */
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[non_exhaustive]
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -1881,8 +1729,7 @@ lower case is what they send by default (`mp3`).
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
     pub enum RecordingFileFormat {
         #[serde(rename = "mp3")]
@@ -1933,14 +1780,9 @@ plivo-java `MultiPartyCallRecordingStartResponse`, plivo-dotnet `RecordCreateRes
 the Python MPC-recording fixture (`multiPartyCallsStartRecordingResponse.json`) has a
 `request_uuid` instead. So `api_id` and `message` are required and the rest optional.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[non_exhaustive]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct RecordingStarted {
         ///Plivo's id for this request.
         pub api_id: ::std::string::String,
@@ -1974,14 +1816,9 @@ cannot do without. Go also sends `callback_url` and `callback_method` in this bo
 when set; they are described with the asynchronous variants (`x-plivo-async` on the
 operation), not here.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[non_exhaustive]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct SpeakRequest {
         ///The language; the Go test sends `en-UK`. Allowed values undocumented in the sources.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2010,15 +1847,9 @@ operation), not here.
 `record_track_type` (an empty string unless set: no `omitempty`), which is not listed
 here because no other SDK sends it for the whole MPC.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[non_exhaustive]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct StartMpcRecordingRequest {
         ///Format of the recording; `mp3` by default in every SDK but plivo-go, which has none.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2048,14 +1879,9 @@ plivo-dotnet `Start`; plivo-node lower-cases the caller's `status` and refuses a
 goes out as `{"status": ["active"]}` (its test `test_start_MPC` expects exactly that); the
 form here is the other six SDKs'.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[non_exhaustive]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct StartMpcRequest {
         ///The only state a client can set; plivo-node validates it (`multiPartyCall.js` `start`).
         pub status: StartMpcRequestStatus,
@@ -2066,6 +1892,8 @@ form here is the other six SDKs'.
         }
     }
     ///The only state a client can set; plivo-node validates it (`multiPartyCall.js` `start`).
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[non_exhaustive]
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -2076,8 +1904,7 @@ form here is the other six SDKs'.
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
     pub enum StartMpcRequestStatus {
         #[serde(rename = "active")]
@@ -2121,15 +1948,9 @@ form here is the other six SDKs'.
 (plivo-python, plivo-node and plivo-go; `all` by default in Python and Node). The Java
 and .NET tests send `{"file_format": "mp3", "recording_callback_method": "POST"}`.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[non_exhaustive]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct StartParticipantRecordingRequest {
         ///Format of the recording; `mp3` by default in every SDK but plivo-go, which has none.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2163,17 +1984,8 @@ plivo-node `validDateFormat`, plivo-ruby `valid_date_format?`, plivo-php
 sends `2020-03-10 11:45`. It is not the `Timestamp` form of the answers (which carries an
 offset); which time zone Plivo applies to a filter is undocumented.
 */
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct TimeFilter(::std::string::String);
     impl ::std::ops::Deref for TimeFilter {
@@ -2247,15 +2059,9 @@ Rules (also in `x-plivo-rules`):
   client-side; Plivo answers 400, per its docs,
   https://www.plivo.com/docs/voice/api/multiparty-call/participants/update-participant-state/).
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[non_exhaustive]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct UpdateParticipantRequest {
         ///Turn coach mode on or off (see `Participant.coach_mode`). Not with member id `all`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2292,14 +2098,9 @@ shape: the messages nested under `message`, with a `%s` where the MPC name goes,
 server fills in; `message` and `request_uuid` are optional properties so that it
 still decodes.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[non_exhaustive]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct UpdateParticipantResponse {
         ///Plivo's id for this request.
         pub api_id: ::std::string::String,
@@ -2328,15 +2129,9 @@ still decodes.
     }
     /**The Python fixture's nesting of the same messages; absent from every other source.
 */
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[non_exhaustive]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct UpdateParticipantResponseMessage {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub coach_mode: ::std::option::Option<::std::string::String>,
@@ -18898,5 +18693,308 @@ pub mod operations {
         crate::fuzzing::round_trip::<types::ParticipantDetails>(bytes);
         crate::fuzzing::round_trip::<types::UpdateParticipantResponse>(bytes);
         crate::fuzzing::round_trip::<types::RecordingStarted>(bytes);
+    }
+}
+/// Typed views of the strings whose documented values the spec lists
+/// (`x-extensible-enum`): each enum has those values and `Other` for any value the spec
+/// does not list, and each model with such a string has a `typed_<field>()` method.
+/// Rendered by `cargo xtask generate` (xtask/src/extensible.rs).
+pub mod values {
+    ///`exit_cause` of `Participant`, `ParticipantDetails`: the values the spec lists (`x-extensible-enum`), matched exactly, and [`ExitCause::Other`] for any other.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ExitCause {
+        ///`Participant Call Hangup`
+        ParticipantCallHangup,
+        ///`Kicked Out of Multiparty Call`
+        KickedOutOfMultipartyCall,
+        ///`Multiparty Call Ended`
+        MultipartyCallEnded,
+        ///`Participant Call Transferred`
+        ParticipantCallTransferred,
+        /// A value the spec does not list, as sent.
+        Other(::std::string::String),
+    }
+    impl ExitCause {
+        /// The value as Plivo sends it.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::ParticipantCallHangup => "Participant Call Hangup",
+                Self::KickedOutOfMultipartyCall => "Kicked Out of Multiparty Call",
+                Self::MultipartyCallEnded => "Multiparty Call Ended",
+                Self::ParticipantCallTransferred => "Participant Call Transferred",
+                Self::Other(value) => value,
+            }
+        }
+    }
+    impl ::std::convert::From<&str> for ExitCause {
+        fn from(value: &str) -> Self {
+            match value {
+                "Participant Call Hangup" => Self::ParticipantCallHangup,
+                "Kicked Out of Multiparty Call" => Self::KickedOutOfMultipartyCall,
+                "Multiparty Call Ended" => Self::MultipartyCallEnded,
+                "Participant Call Transferred" => Self::ParticipantCallTransferred,
+                other => Self::Other(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::fmt::Display for ExitCause {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    ///`recording` of `Mpc`: the values the spec lists (`x-extensible-enum`), matched exactly, and [`Recording::Other`] for any other.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum Recording {
+        ///`recording`
+        Recording,
+        ///`not-recording`
+        NotRecording,
+        /// A value the spec does not list, as sent.
+        Other(::std::string::String),
+    }
+    impl Recording {
+        /// The value as Plivo sends it.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Recording => "recording",
+                Self::NotRecording => "not-recording",
+                Self::Other(value) => value,
+            }
+        }
+    }
+    impl ::std::convert::From<&str> for Recording {
+        fn from(value: &str) -> Self {
+            match value {
+                "recording" => Self::Recording,
+                "not-recording" => Self::NotRecording,
+                other => Self::Other(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::fmt::Display for Recording {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    ///`role` of `Participant`, `ParticipantDetails`: the values the spec lists (`x-extensible-enum`), matched exactly, and [`Role::Other`] for any other.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum Role {
+        ///`agent`
+        Agent,
+        ///`supervisor`
+        Supervisor,
+        ///`customer`
+        Customer,
+        ///`ai-agent`
+        AiAgent,
+        /// A value the spec does not list, as sent.
+        Other(::std::string::String),
+    }
+    impl Role {
+        /// The value as Plivo sends it.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Agent => "agent",
+                Self::Supervisor => "supervisor",
+                Self::Customer => "customer",
+                Self::AiAgent => "ai-agent",
+                Self::Other(value) => value,
+            }
+        }
+    }
+    impl ::std::convert::From<&str> for Role {
+        fn from(value: &str) -> Self {
+            match value {
+                "agent" => Self::Agent,
+                "supervisor" => Self::Supervisor,
+                "customer" => Self::Customer,
+                "ai-agent" => Self::AiAgent,
+                other => Self::Other(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::fmt::Display for Role {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    ///`status` of `Mpc`: the values the spec lists (`x-extensible-enum`), matched exactly, and [`Status::Other`] for any other.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum Status {
+        ///`Active`
+        Active,
+        ///`Initialized`
+        Initialized,
+        ///`Ended`
+        Ended,
+        /// A value the spec does not list, as sent.
+        Other(::std::string::String),
+    }
+    impl Status {
+        /// The value as Plivo sends it.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Active => "Active",
+                Self::Initialized => "Initialized",
+                Self::Ended => "Ended",
+                Self::Other(value) => value,
+            }
+        }
+    }
+    impl ::std::convert::From<&str> for Status {
+        fn from(value: &str) -> Self {
+            match value {
+                "Active" => Self::Active,
+                "Initialized" => Self::Initialized,
+                "Ended" => Self::Ended,
+                other => Self::Other(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::fmt::Display for Status {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    ///`termination_cause` of `Mpc`: the values the spec lists (`x-extensible-enum`), matched exactly, and [`TerminationCause::Other`] for any other.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum TerminationCause {
+        ///`No Active Participants`
+        NoActiveParticipants,
+        ///`Stay Alone Not Permitted`
+        StayAloneNotPermitted,
+        ///`Max Duration Reached`
+        MaxDurationReached,
+        ///`Hangup API Triggered`
+        HangupAPITriggered,
+        ///`Unknown`
+        Unknown,
+        /// A value the spec does not list, as sent.
+        Other(::std::string::String),
+    }
+    impl TerminationCause {
+        /// The value as Plivo sends it.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::NoActiveParticipants => "No Active Participants",
+                Self::StayAloneNotPermitted => "Stay Alone Not Permitted",
+                Self::MaxDurationReached => "Max Duration Reached",
+                Self::HangupAPITriggered => "Hangup API Triggered",
+                Self::Unknown => "Unknown",
+                Self::Other(value) => value,
+            }
+        }
+    }
+    impl ::std::convert::From<&str> for TerminationCause {
+        fn from(value: &str) -> Self {
+            match value {
+                "No Active Participants" => Self::NoActiveParticipants,
+                "Stay Alone Not Permitted" => Self::StayAloneNotPermitted,
+                "Max Duration Reached" => Self::MaxDurationReached,
+                "Hangup API Triggered" => Self::HangupAPITriggered,
+                "Unknown" => Self::Unknown,
+                other => Self::Other(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::fmt::Display for TerminationCause {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    #[allow(unused_imports)]
+    use super::types;
+    impl types::Participant {
+        ///`exit_cause` as a [`ExitCause`].
+        pub fn typed_exit_cause(&self) -> ::std::option::Option<ExitCause> {
+            self.exit_cause.as_option().map(|v| ExitCause::from(v.as_str()))
+        }
+    }
+    impl types::ParticipantDetails {
+        ///`exit_cause` as a [`ExitCause`].
+        pub fn typed_exit_cause(&self) -> ::std::option::Option<ExitCause> {
+            self.exit_cause.as_option().map(|v| ExitCause::from(v.as_str()))
+        }
+    }
+    impl types::Mpc {
+        ///`recording` as a [`Recording`].
+        pub fn typed_recording(&self) -> ::std::option::Option<Recording> {
+            self.recording.as_deref().map(Recording::from)
+        }
+    }
+    impl types::Participant {
+        ///`role` as a [`Role`].
+        pub fn typed_role(&self) -> Role {
+            Role::from(self.role.as_str())
+        }
+    }
+    impl types::ParticipantDetails {
+        ///`role` as a [`Role`].
+        pub fn typed_role(&self) -> Role {
+            Role::from(self.role.as_str())
+        }
+    }
+    impl types::Mpc {
+        ///`status` as a [`Status`].
+        pub fn typed_status(&self) -> Status {
+            Status::from(self.status.as_str())
+        }
+    }
+    impl types::Mpc {
+        ///`termination_cause` as a [`TerminationCause`].
+        pub fn typed_termination_cause(
+            &self,
+        ) -> ::std::option::Option<TerminationCause> {
+            self.termination_cause.as_deref().map(TerminationCause::from)
+        }
+    }
+    /// `value` read through the view of `schema`'s `property`: whether it is one of the
+    /// listed values, and the view's text. `None` when the property has no view. For the
+    /// conformance suite, which holds every view to the spec's list.
+    #[cfg(feature = "conformance")]
+    pub fn view(
+        schema: &str,
+        property: &str,
+        value: &str,
+    ) -> ::std::option::Option<(bool, ::std::string::String)> {
+        match (schema, property) {
+            ("Participant", "exit_cause") => {
+                let view = ExitCause::from(value);
+                Some((!matches!(view, ExitCause::Other(_)), view.as_str().to_owned()))
+            }
+            ("ParticipantDetails", "exit_cause") => {
+                let view = ExitCause::from(value);
+                Some((!matches!(view, ExitCause::Other(_)), view.as_str().to_owned()))
+            }
+            ("Mpc", "recording") => {
+                let view = Recording::from(value);
+                Some((!matches!(view, Recording::Other(_)), view.as_str().to_owned()))
+            }
+            ("Participant", "role") => {
+                let view = Role::from(value);
+                Some((!matches!(view, Role::Other(_)), view.as_str().to_owned()))
+            }
+            ("ParticipantDetails", "role") => {
+                let view = Role::from(value);
+                Some((!matches!(view, Role::Other(_)), view.as_str().to_owned()))
+            }
+            ("Mpc", "status") => {
+                let view = Status::from(value);
+                Some((!matches!(view, Status::Other(_)), view.as_str().to_owned()))
+            }
+            ("Mpc", "termination_cause") => {
+                let view = TerminationCause::from(value);
+                Some((
+                    !matches!(view, TerminationCause::Other(_)),
+                    view.as_str().to_owned(),
+                ))
+            }
+            _ => None,
+        }
     }
 }

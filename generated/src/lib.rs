@@ -91,7 +91,7 @@ pub use client::{
 };
 pub use credentials::{Credentials, CredentialsError, Part, AUTH_ID_VAR, AUTH_TOKEN_VAR};
 pub use error::{ErrorKind, MpcError};
-pub use generated::{types, ResponseValue};
+pub use generated::{types, values, ResponseValue};
 pub use nullable::Nullable;
 pub use paging::{Page, Paged};
 pub use retry::RetryPolicy;

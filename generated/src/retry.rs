@@ -11,7 +11,12 @@ use reqwest::StatusCode;
 /// Retried on a 5xx (as Plivo's SDKs do, twice), on 429 (waiting as long as `Retry-After` says,
 /// when that fits the budget), and on a connection that failed or broke mid-body. Never on
 /// another 4xx, and never on a timeout (the time is spent).
+///
+/// Start from [`RetryPolicy::default()`] or [`RetryPolicy::disabled()`] and change what you need
+/// with the setters of the same names as the fields (`RetryPolicy::default().max_attempts(5)`):
+/// the struct is `#[non_exhaustive]` so that a setting added later is not a breaking change.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RetryPolicy {
     /// Attempts in all, the first included. 1 switches retrying off.
     pub max_attempts: u32,
@@ -54,10 +59,35 @@ pub(crate) enum Outcome {
 impl RetryPolicy {
     /// One attempt only.
     pub fn disabled() -> Self {
-        Self {
-            max_attempts: 1,
-            ..Self::default()
-        }
+        Self::default().max_attempts(1)
+    }
+
+    /// This policy with [`max_attempts`](Self::max_attempts) set.
+    #[must_use]
+    pub fn max_attempts(mut self, attempts: u32) -> Self {
+        self.max_attempts = attempts;
+        self
+    }
+
+    /// This policy with [`initial_backoff`](Self::initial_backoff) set.
+    #[must_use]
+    pub fn initial_backoff(mut self, backoff: Duration) -> Self {
+        self.initial_backoff = backoff;
+        self
+    }
+
+    /// This policy with [`max_backoff`](Self::max_backoff) set.
+    #[must_use]
+    pub fn max_backoff(mut self, backoff: Duration) -> Self {
+        self.max_backoff = backoff;
+        self
+    }
+
+    /// This policy with [`max_elapsed`](Self::max_elapsed) set.
+    #[must_use]
+    pub fn max_elapsed(mut self, budget: Duration) -> Self {
+        self.max_elapsed = budget;
+        self
     }
 
     /// How long to wait before attempt `attempt + 1`, or `None` to stop with this outcome.

@@ -175,6 +175,7 @@ impl<'de> serde::Deserialize<'de> for Timestamp {
 }
 
 /// The schema of the spec's `Timestamp` component, so that the conformance suite can compare it.
+#[cfg(feature = "schemars")]
 impl schemars::JsonSchema for Timestamp {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         "Timestamp".into()

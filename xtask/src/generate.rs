@@ -9,7 +9,9 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{anyhow, bail, Context as _};
 use plivo_mpc_spec::document::{workspace_root, SpecDocument, SPEC_RELATIVE_PATH};
-use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl};
+use progenitor::{
+    GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl, TypePatch,
+};
 use sha2::{Digest as _, Sha256};
 
 use crate::lint;
@@ -40,15 +42,27 @@ pub const REPLACEMENTS: [(&str, &str, &[TypeImpl]); 2] = [
     ("Amount", "crate::Amount", &[TypeImpl::Display]),
 ];
 
-/// The progenitor settings of this project. Each departure from the defaults is a decision:
-fn settings() -> GenerationSettings {
+/// Attributes every generated type gets, through a typify patch per type name (typify has no
+/// setting for all types): the `JsonSchema` derive only with the crate's `schemars` feature (the
+/// conformance suite compares each type's schema with the spec's; users who do not ask for it
+/// do not compile schemars).
+const EVERY_TYPE_ATTRIBUTES: &[&str] =
+    &[r#"#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]"#];
+
+/// Attributes of generated structs with named fields and of enums: Plivo may add a field to an
+/// answer or a value to a list, and `#[non_exhaustive]` makes that a compatible release (callers
+/// build such types through `types::builder`, and match with a wildcard arm). Newtypes around one
+/// value are not marked: they have nothing to grow.
+const GROWABLE_TYPE_ATTRIBUTES: &[&str] = &["#[non_exhaustive]"];
+
+/// The progenitor settings of this project, with `patches` (type name, patch) applied. Each
+/// departure from the defaults is a decision:
+fn settings(patches: &[(String, TypePatch)]) -> GenerationSettings {
     let mut settings = GenerationSettings::new();
     settings
         // Builders let optional query parameters grow without breaking callers.
         .with_interface(InterfaceStyle::Builder)
         .with_tag(TagStyle::Merged)
-        // The conformance suite compares each type's schema with the spec's component schema.
-        .with_derive("schemars::JsonSchema")
         // Users compare what they read (and tests compare decoded values).
         .with_derive("PartialEq")
         // Retries, timeouts and the body-size limit live in hand-written hooks
@@ -63,7 +77,58 @@ fn settings() -> GenerationSettings {
     for (schema, rust, impls) in REPLACEMENTS {
         settings.with_replacement(schema, rust, impls.iter().cloned());
     }
+    for (name, patch) in patches {
+        settings.with_patch(name, patch);
+    }
     settings
+}
+
+/// The patch of every type progenitor defines in `file` (a rendering without patches: typify
+/// names types as it meets them, so the names are known only after a first pass).
+fn type_patches(file: &syn::File) -> Vec<(String, TypePatch)> {
+    let mut patches = Vec::new();
+    for item in crate::glue::types_items(file) {
+        let (name, growable) = match item {
+            syn::Item::Struct(s) => (&s.ident, matches!(s.fields, syn::Fields::Named(_))),
+            syn::Item::Enum(e) => (&e.ident, true),
+            _ => continue,
+        };
+        let mut patch = TypePatch::default();
+        for attribute in EVERY_TYPE_ATTRIBUTES {
+            patch.with_attr(attribute);
+        }
+        if growable {
+            for attribute in GROWABLE_TYPE_ATTRIBUTES {
+                patch.with_attr(attribute);
+            }
+        }
+        patches.push((name.to_string(), patch));
+    }
+    patches
+}
+
+/// progenitor's rendering of `spec` with `settings`, parsed. progenitor asserts on some shapes it
+/// cannot generate (for example two success bodies); such a panic becomes an error that names the
+/// spec instead of a backtrace.
+fn progenitor_output(
+    doc: &SpecDocument,
+    spec: &openapiv3::OpenAPI,
+    settings: &GenerationSettings,
+) -> anyhow::Result<syn::File> {
+    let tokens = std::panic::catch_unwind(|| Generator::new(settings).generate_tokens(spec))
+        .map_err(|panic| {
+            let message = panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_default();
+            anyhow!(
+                "{}: progenitor cannot generate a client from this document: {message}",
+                doc.path().display()
+            )
+        })?
+        .with_context(|| format!("{}: progenitor refused the document", doc.path().display()))?;
+    syn::parse2(tokens).context("progenitor produced code that does not parse")
 }
 
 /// The full text of the generated module for `doc`.
@@ -83,23 +148,8 @@ pub fn render(doc: &SpecDocument) -> anyhow::Result<String> {
             e.inner()
         )
     })?;
-    // progenitor asserts on some shapes it cannot generate (for example two success bodies);
-    // turn such a panic into an error that names the spec instead of a backtrace.
-    let tokens = std::panic::catch_unwind(|| Generator::new(&settings()).generate_tokens(&spec))
-        .map_err(|panic| {
-            let message = panic
-                .downcast_ref::<String>()
-                .cloned()
-                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
-                .unwrap_or_default();
-            anyhow!(
-                "{}: progenitor cannot generate a client from this document: {message}",
-                doc.path().display()
-            )
-        })?
-        .with_context(|| format!("{}: progenitor refused the document", doc.path().display()))?;
-    let mut file: syn::File =
-        syn::parse2(tokens).context("progenitor produced code that does not parse")?;
+    let first = progenitor_output(doc, &spec, &settings(&[]))?;
+    let mut file = progenitor_output(doc, &spec, &settings(&type_patches(&first)))?;
     crate::nullable::rewrite(&mut file, doc).with_context(|| {
         format!(
             "{}: cannot keep absent and null apart",
@@ -110,6 +160,10 @@ pub fn render(doc: &SpecDocument) -> anyhow::Result<String> {
         .with_context(|| format!("{}: cannot connect the operations", doc.path().display()))?;
     file.items
         .push(syn::parse2(glue).context("the operations glue does not parse")?);
+    let values = crate::extensible::render(&file, doc)
+        .with_context(|| format!("{}: cannot render the typed values", doc.path().display()))?;
+    file.items
+        .push(syn::parse2(values).context("the typed values do not parse")?);
     Ok(format!("{}{}", header(doc), prettyplease::unparse(&file)))
 }
 

@@ -638,7 +638,7 @@ fn generic_arguments(ty: &syn::Type) -> Option<Vec<syn::Type>> {
 }
 
 /// The items of progenitor's `mod types` (none if it has no such module).
-fn types_items(file: &syn::File) -> &[syn::Item] {
+pub(crate) fn types_items(file: &syn::File) -> &[syn::Item] {
     file.items
         .iter()
         .find_map(|item| match item {
