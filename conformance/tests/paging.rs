@@ -277,3 +277,40 @@ async fn a_page_at_the_largest_offsets_is_an_error_not_a_panic() {
         "{error}"
     );
 }
+
+/// The stream owns what it needs: made in a block whose client is dropped at its end, and run
+/// on another task, it still reads every page (it keeps a clone of the client and the call's
+/// parameters, not a borrow).
+#[tokio::test]
+async fn the_stream_outlives_its_client_and_runs_on_another_task() {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(PageServer::new(45, Fault::None))
+        .mount(&server)
+        .await;
+    let stream = {
+        let client = support::client_for(&server, "MANWVLYTK4ZWU1YTY4QA");
+        client
+            .list_participants_by_name("test_mpc_1")
+            .limit(20)
+            .stream()
+    };
+    let ids = tokio::spawn(async move {
+        stream
+            .map_ok(|p| p.member_id.to_string())
+            .try_collect::<Vec<_>>()
+            .await
+    })
+    .await
+    .expect("the task runs")
+    .expect("every page decodes");
+    assert_eq!(ids, expected_ids(45));
+    let requested: Vec<(usize, usize)> = server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| (query(r, "offset").unwrap_or(0), query(r, "limit").unwrap()))
+        .collect();
+    assert_eq!(requested, vec![(0, 20), (20, 20), (40, 20)]);
+}

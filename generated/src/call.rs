@@ -20,7 +20,7 @@ use crate::path::{DotSegment, PathValues};
 /// every builder in [`crate::generated::builder`]; not meant to be implemented elsewhere.
 pub trait Operation: Sized {
     /// The body of a success answer.
-    type Success: DeserializeOwned;
+    type Success: DeserializeOwned + Send + 'static;
     /// The spec's operationId, which errors name.
     const ID: &'static str;
     /// progenitor's own `send`.
@@ -47,6 +47,19 @@ impl<B> Call<B> {
             builder,
             path_values: PathValues::default(),
             refused: None,
+        }
+    }
+
+    /// The builder, the path values and the refusal, for the paging stream to keep apart.
+    pub(crate) fn into_parts(self) -> (B, PathValues, Option<String>) {
+        (self.builder, self.path_values, self.refused)
+    }
+
+    pub(crate) fn from_parts(builder: B, path_values: PathValues, refused: Option<String>) -> Self {
+        Self {
+            builder,
+            path_values,
+            refused,
         }
     }
 

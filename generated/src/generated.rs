@@ -15402,6 +15402,182 @@ pub mod builder {
             }
         }
     }
+    ///[`ListMpcs`] without its client: what the paging stream keeps between pages (rendered by `cargo xtask generate`, xtask/src/detached.rs).
+    #[doc(hidden)]
+    #[derive(Debug, Clone)]
+    pub struct ListMpcsDetached {
+        auth_id: Result<::std::string::String, String>,
+        creation_time_gt: Result<Option<types::TimeFilter>, String>,
+        creation_time_gte: Result<Option<types::TimeFilter>, String>,
+        creation_time_lt: Result<Option<types::TimeFilter>, String>,
+        creation_time_lte: Result<Option<types::TimeFilter>, String>,
+        end_time_gt: Result<Option<types::TimeFilter>, String>,
+        end_time_gte: Result<Option<types::TimeFilter>, String>,
+        end_time_lt: Result<Option<types::TimeFilter>, String>,
+        end_time_lte: Result<Option<types::TimeFilter>, String>,
+        friendly_name: Result<Option<::std::string::String>, String>,
+        limit: Result<Option<::std::num::NonZeroU64>, String>,
+        offset: Result<Option<u64>, String>,
+        status: Result<Option<types::ListMpcsStatus>, String>,
+        sub_account: Result<Option<types::ListMpcsSubAccount>, String>,
+        termination_cause_code: Result<Option<u64>, String>,
+    }
+    impl ListMpcsDetached {
+        pub(crate) fn detach(builder: ListMpcs<'_>) -> (&super::Client, Self) {
+            let ListMpcs {
+                client,
+                auth_id,
+                creation_time_gt,
+                creation_time_gte,
+                creation_time_lt,
+                creation_time_lte,
+                end_time_gt,
+                end_time_gte,
+                end_time_lt,
+                end_time_lte,
+                friendly_name,
+                limit,
+                offset,
+                status,
+                sub_account,
+                termination_cause_code,
+            } = builder;
+            (
+                client,
+                Self {
+                    auth_id,
+                    creation_time_gt,
+                    creation_time_gte,
+                    creation_time_lt,
+                    creation_time_lte,
+                    end_time_gt,
+                    end_time_gte,
+                    end_time_lt,
+                    end_time_lte,
+                    friendly_name,
+                    limit,
+                    offset,
+                    status,
+                    sub_account,
+                    termination_cause_code,
+                },
+            )
+        }
+        pub(crate) fn attach(self, client: &super::Client) -> ListMpcs<'_> {
+            ListMpcs {
+                client,
+                auth_id: self.auth_id,
+                creation_time_gt: self.creation_time_gt,
+                creation_time_gte: self.creation_time_gte,
+                creation_time_lt: self.creation_time_lt,
+                creation_time_lte: self.creation_time_lte,
+                end_time_gt: self.end_time_gt,
+                end_time_gte: self.end_time_gte,
+                end_time_lt: self.end_time_lt,
+                end_time_lte: self.end_time_lte,
+                friendly_name: self.friendly_name,
+                limit: self.limit,
+                offset: self.offset,
+                status: self.status,
+                sub_account: self.sub_account,
+                termination_cause_code: self.termination_cause_code,
+            }
+        }
+    }
+    ///[`ListParticipantsByName`] without its client: what the paging stream keeps between pages (rendered by `cargo xtask generate`, xtask/src/detached.rs).
+    #[doc(hidden)]
+    #[derive(Debug, Clone)]
+    pub struct ListParticipantsByNameDetached {
+        auth_id: Result<::std::string::String, String>,
+        mpc_name: Result<::std::string::String, String>,
+        call_uuid: Result<Option<::std::string::String>, String>,
+        limit: Result<Option<::std::num::NonZeroU64>, String>,
+        offset: Result<Option<u64>, String>,
+    }
+    impl ListParticipantsByNameDetached {
+        pub(crate) fn detach(
+            builder: ListParticipantsByName<'_>,
+        ) -> (&super::Client, Self) {
+            let ListParticipantsByName {
+                client,
+                auth_id,
+                mpc_name,
+                call_uuid,
+                limit,
+                offset,
+            } = builder;
+            (
+                client,
+                Self {
+                    auth_id,
+                    mpc_name,
+                    call_uuid,
+                    limit,
+                    offset,
+                },
+            )
+        }
+        pub(crate) fn attach(
+            self,
+            client: &super::Client,
+        ) -> ListParticipantsByName<'_> {
+            ListParticipantsByName {
+                client,
+                auth_id: self.auth_id,
+                mpc_name: self.mpc_name,
+                call_uuid: self.call_uuid,
+                limit: self.limit,
+                offset: self.offset,
+            }
+        }
+    }
+    ///[`ListParticipantsByUuid`] without its client: what the paging stream keeps between pages (rendered by `cargo xtask generate`, xtask/src/detached.rs).
+    #[doc(hidden)]
+    #[derive(Debug, Clone)]
+    pub struct ListParticipantsByUuidDetached {
+        auth_id: Result<::std::string::String, String>,
+        mpc_uuid: Result<::std::string::String, String>,
+        call_uuid: Result<Option<::std::string::String>, String>,
+        limit: Result<Option<::std::num::NonZeroU64>, String>,
+        offset: Result<Option<u64>, String>,
+    }
+    impl ListParticipantsByUuidDetached {
+        pub(crate) fn detach(
+            builder: ListParticipantsByUuid<'_>,
+        ) -> (&super::Client, Self) {
+            let ListParticipantsByUuid {
+                client,
+                auth_id,
+                mpc_uuid,
+                call_uuid,
+                limit,
+                offset,
+            } = builder;
+            (
+                client,
+                Self {
+                    auth_id,
+                    mpc_uuid,
+                    call_uuid,
+                    limit,
+                    offset,
+                },
+            )
+        }
+        pub(crate) fn attach(
+            self,
+            client: &super::Client,
+        ) -> ListParticipantsByUuid<'_> {
+            ListParticipantsByUuid {
+                client,
+                auth_id: self.auth_id,
+                mpc_uuid: self.mpc_uuid,
+                call_uuid: self.call_uuid,
+                limit: self.limit,
+                offset: self.offset,
+            }
+        }
+    }
 }
 /// Items consumers will typically use such as the Client.
 pub mod prelude {
@@ -15524,8 +15700,20 @@ pub mod operations {
         }
     }
     impl<'a> crate::paging::Paged for builder::ListMpcs<'a> {
+        type Detached = builder::ListMpcsDetached;
         fn at_offset(self, offset: u64) -> Self {
             self.offset(offset)
+        }
+        fn detach(self) -> (super::Client, builder::ListMpcsDetached) {
+            let (client, detached) = builder::ListMpcsDetached::detach(self);
+            (client.clone(), detached)
+        }
+    }
+    impl crate::paging::Detached for builder::ListMpcsDetached {
+        type Success = types::MpcList;
+        type Builder<'c> = builder::ListMpcs<'c>;
+        fn attach(self, client: &super::Client) -> builder::ListMpcs<'_> {
+            builder::ListMpcsDetached::attach(self, client)
         }
     }
     impl crate::MpcClient {
@@ -15869,8 +16057,22 @@ pub mod operations {
         }
     }
     impl<'a> crate::paging::Paged for builder::ListParticipantsByName<'a> {
+        type Detached = builder::ListParticipantsByNameDetached;
         fn at_offset(self, offset: u64) -> Self {
             self.offset(offset)
+        }
+        fn detach(self) -> (super::Client, builder::ListParticipantsByNameDetached) {
+            let (client, detached) = builder::ListParticipantsByNameDetached::detach(
+                self,
+            );
+            (client.clone(), detached)
+        }
+    }
+    impl crate::paging::Detached for builder::ListParticipantsByNameDetached {
+        type Success = types::ParticipantList;
+        type Builder<'c> = builder::ListParticipantsByName<'c>;
+        fn attach(self, client: &super::Client) -> builder::ListParticipantsByName<'_> {
+            builder::ListParticipantsByNameDetached::attach(self, client)
         }
     }
     impl crate::MpcClient {
@@ -16751,8 +16953,22 @@ pub mod operations {
         }
     }
     impl<'a> crate::paging::Paged for builder::ListParticipantsByUuid<'a> {
+        type Detached = builder::ListParticipantsByUuidDetached;
         fn at_offset(self, offset: u64) -> Self {
             self.offset(offset)
+        }
+        fn detach(self) -> (super::Client, builder::ListParticipantsByUuidDetached) {
+            let (client, detached) = builder::ListParticipantsByUuidDetached::detach(
+                self,
+            );
+            (client.clone(), detached)
+        }
+    }
+    impl crate::paging::Detached for builder::ListParticipantsByUuidDetached {
+        type Success = types::ParticipantList;
+        type Builder<'c> = builder::ListParticipantsByUuid<'c>;
+        fn attach(self, client: &super::Client) -> builder::ListParticipantsByUuid<'_> {
+            builder::ListParticipantsByUuidDetached::attach(self, client)
         }
     }
     impl crate::MpcClient {

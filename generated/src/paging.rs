@@ -15,6 +15,8 @@ use serde::Serialize;
 use crate::call::{Call, Operation};
 use crate::error::MpcError;
 use crate::generated::types::PageMeta;
+use crate::generated::Client;
+use crate::path::PathValues;
 
 /// A list body: `meta` and the items of one page. Implemented by the rendered glue for every
 /// body with `meta: PageMeta` and `objects: [...]`.
@@ -27,17 +29,36 @@ pub trait Page {
 /// A list operation: it takes `limit` and `offset`, and answers a [`Page`]. Implemented by the
 /// rendered glue; not meant to be implemented elsewhere.
 pub trait Paged: Operation + Clone {
+    /// This builder's parameters without its client (rendered beside progenitor's builder).
+    #[doc(hidden)]
+    type Detached: Detached<Success = Self::Success>;
     #[doc(hidden)]
     fn at_offset(self, offset: u64) -> Self;
+    /// The client (cloned: a few reference counts and the base URL) and the parameters.
+    #[doc(hidden)]
+    fn detach(self) -> (Client, Self::Detached);
 }
 
-struct Pager<B: Paged>
-where
-    B::Success: Page,
-{
-    call: Call<B>,
+/// A list builder's parameters without the client it borrows: what lets the stream own what it
+/// needs. Implemented by the rendered glue; not meant to be implemented elsewhere.
+#[doc(hidden)]
+pub trait Detached: Clone + Send + Sync + 'static {
+    type Success: Page + Send + 'static;
+    type Builder<'c>: Paged<Success = Self::Success> + Send;
+    fn attach(self, client: &Client) -> Self::Builder<'_>;
+}
+
+/// The item of the pages of detached parameters `D`.
+type ItemOf<D> = <<D as Detached>::Success as Page>::Item;
+
+struct Pager<D: Detached> {
+    operation: &'static str,
+    client: Client,
+    parameters: D,
+    path_values: PathValues,
+    refused: Option<String>,
     next: Next,
-    buffer: VecDeque<<B::Success as Page>::Item>,
+    buffer: VecDeque<ItemOf<D>>,
     previous_page: Option<(u64, Vec<u8>)>,
 }
 
@@ -54,16 +75,25 @@ impl<B> Call<B>
 where
     B: Paged,
     B::Success: Page,
-    <B::Success as Page>::Item: Serialize,
+    ItemOf<B::Detached>: Serialize + Send + 'static,
 {
     /// Every item from this call's `offset` (default 0) on, fetched a page of `limit` (default:
     /// Plivo's) at a time. The stream ends after the last page and never asks for a page twice.
-    /// It is `Unpin` (boxed once), so `try_next()` works on it as it is.
+    ///
+    /// It owns what it needs (a clone of the client, which shares its connection pool, and the
+    /// call's parameters): it is `'static` and `Send`, so it can be returned, kept in a struct or
+    /// spawned, and `Unpin` (boxed once), so `try_next()` works on it as it is.
     pub fn stream(
         self,
-    ) -> impl Stream<Item = Result<<B::Success as Page>::Item, MpcError>> + Unpin {
+    ) -> impl Stream<Item = Result<ItemOf<B::Detached>, MpcError>> + Send + Unpin + 'static {
+        let (builder, path_values, refused) = self.into_parts();
+        let (client, parameters) = builder.detach();
         let pager = Pager {
-            call: self,
+            operation: B::ID,
+            client,
+            parameters,
+            path_values,
+            refused,
             next: Next::First,
             buffer: VecDeque::new(),
             previous_page: None,
@@ -73,14 +103,14 @@ where
                 if let Some(item) = pager.buffer.pop_front() {
                     return Ok(Some((item, pager)));
                 }
-                let (call, asked) = match pager.next {
+                let builder = pager.parameters.clone().attach(&pager.client);
+                let (builder, asked) = match pager.next {
                     Next::Done => return Ok(None),
-                    Next::First => (pager.call.clone(), None),
-                    Next::At(offset) => (
-                        pager.call.clone().map(|b| b.at_offset(offset)),
-                        Some(offset),
-                    ),
+                    Next::First => (builder, None),
+                    Next::At(offset) => (builder.at_offset(offset), Some(offset)),
                 };
+                let call =
+                    Call::from_parts(builder, pager.path_values.clone(), pager.refused.clone());
                 let page = call.send().await?.into_inner();
                 pager.take(page, asked)?;
             }
@@ -88,15 +118,15 @@ where
     }
 }
 
-impl<B> Pager<B>
+impl<D> Pager<D>
 where
-    B: Paged,
-    B::Success: Page,
-    <B::Success as Page>::Item: Serialize,
+    D: Detached,
+    ItemOf<D>: Serialize,
 {
     /// Checks `page` (asked for at `asked`, or the first page as set up) and queues its items.
-    fn take(&mut self, page: B::Success, asked: Option<u64>) -> Result<(), MpcError> {
-        let fail = |why: String| Err(MpcError::paging(B::ID, why));
+    fn take(&mut self, page: D::Success, asked: Option<u64>) -> Result<(), MpcError> {
+        let operation = self.operation;
+        let fail = |why: String| Err(MpcError::paging(operation, why));
         let meta = page.meta().clone();
         let offset = meta.offset;
         if let Some(asked) = asked.filter(|asked| *asked != offset) {

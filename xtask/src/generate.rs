@@ -158,6 +158,9 @@ pub fn render(doc: &SpecDocument) -> anyhow::Result<String> {
     })?;
     let glue = crate::glue::render(&file, doc)
         .with_context(|| format!("{}: cannot connect the operations", doc.path().display()))?;
+    let list_builders = crate::glue::list_builder_names(&file)?;
+    crate::detached::add(&mut file, &list_builders)
+        .with_context(|| format!("{}: cannot detach the list builders", doc.path().display()))?;
     file.items
         .push(syn::parse2(glue).context("the operations glue does not parse")?);
     let values = crate::extensible::render(&file, doc)

@@ -77,14 +77,9 @@ pub fn render(file: &syn::File, doc: &SpecDocument) -> anyhow::Result<TokenStrea
         if struct_names.contains(&type_name(&builder.success)) {
             object_successes.push(builder.method.to_string());
         }
-        let success = type_name(&builder.success);
-        let is_list = ["limit", "offset"]
-            .iter()
-            .all(|s| builder.setters.iter().any(|setter| setter.name == s))
-            && list_bodies.iter().any(|(body, _)| *body == success);
-        if is_list {
+        if is_list(builder, &list_bodies) {
             items.push(paged_glue(builder));
-            pages.insert(success);
+            pages.insert(type_name(&builder.success));
         }
         bounds.push(query_bounds(builder, operation));
     }
@@ -463,12 +458,49 @@ fn component_types(file: &syn::File, doc: &SpecDocument) -> Vec<(String, syn::Ty
         .collect()
 }
 
+/// Whether `builder` is a list operation: `limit` and `offset` setters, and a list body.
+fn is_list(builder: &Builder, list_bodies: &[(String, String)]) -> bool {
+    let success = type_name(&builder.success);
+    ["limit", "offset"]
+        .iter()
+        .all(|s| builder.setters.iter().any(|setter| setter.name == s))
+        && list_bodies.iter().any(|(body, _)| *body == success)
+}
+
+/// The names of the builders of list operations (`ListParticipantsByName`), whose parameters
+/// [`crate::detached`] copies into lifetime-free types for the paging stream.
+pub fn list_builder_names(file: &syn::File) -> anyhow::Result<Vec<Ident>> {
+    let list_bodies = list_bodies(file);
+    Ok(builders(file)?
+        .into_iter()
+        .filter(|b| is_list(b, &list_bodies))
+        .map(|b| b.name)
+        .collect())
+}
+
+/// `Paged` for a list builder, and `Detached` for its copy without the client (rendered into
+/// `mod builder` by [`crate::detached`]).
 fn paged_glue(builder: &Builder) -> TokenStream {
     let name = &builder.name;
+    let detached = crate::detached::detached_name(name);
+    let success = &builder.success;
     quote! {
         impl<'a> crate::paging::Paged for builder::#name<'a> {
+            type Detached = builder::#detached;
             fn at_offset(self, offset: u64) -> Self {
                 self.offset(offset)
+            }
+            fn detach(self) -> (super::Client, builder::#detached) {
+                let (client, detached) = builder::#detached::detach(self);
+                (client.clone(), detached)
+            }
+        }
+
+        impl crate::paging::Detached for builder::#detached {
+            type Success = #success;
+            type Builder<'c> = builder::#name<'c>;
+            fn attach(self, client: &super::Client) -> builder::#name<'_> {
+                builder::#detached::attach(self, client)
             }
         }
     }
