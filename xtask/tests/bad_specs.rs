@@ -222,3 +222,28 @@ fn a_component_nothing_references_is_reported() {
         ],
     );
 }
+
+#[test]
+fn extensible_values_that_give_one_rust_name_are_refused_by_generate() {
+    let mut spec = spec_value();
+    spec["components"]["schemas"]["Participant"]["properties"]["role"]["x-extensible-enum"] =
+        serde_json::json!(["agent", "ai-agent", "ai agent"]);
+    let outcome = run("generate", &as_json(&spec));
+    assert!(
+        !outcome.success,
+        "generate accepted two values with one variant name"
+    );
+    for part in [
+        &*outcome.spec_path.to_string_lossy(),
+        "/components/schemas/Participant/properties/role/x-extensible-enum",
+        "\"ai agent\"",
+        "no variant name of its own",
+    ] {
+        assert!(
+            outcome.stderr.contains(part),
+            "expected {part:?} in:\n{}",
+            outcome.stderr
+        );
+    }
+    assert!(!outcome.stderr.contains("panicked"), "{}", outcome.stderr);
+}
