@@ -9,3 +9,4 @@ pub mod lint;
 pub mod mock;
 pub mod nullable;
 pub mod polyglot;
+pub mod verify;
