@@ -33,7 +33,11 @@ pub struct Caller {
 
 impl Caller {
     /// `base_url` must be an http(s) URL; a path in it (the mock's `/__example/NAME`) is kept.
-    pub fn new(base_url: &str, credentials: Credentials, timeout: Duration) -> anyhow::Result<Self> {
+    pub fn new(
+        base_url: &str,
+        credentials: Credentials,
+        timeout: Duration,
+    ) -> anyhow::Result<Self> {
         let parsed = reqwest::Url::parse(base_url)
             .with_context(|| format!("--base-url {base_url:?} is not a URL"))?;
         anyhow::ensure!(
@@ -43,7 +47,10 @@ impl Caller {
         let http = Client::builder()
             .timeout(timeout)
             .redirect(reqwest::redirect::Policy::none())
-            .user_agent(concat!("plivo-mpc-xtask-verify/", env!("CARGO_PKG_VERSION")))
+            .user_agent(concat!(
+                "plivo-mpc-xtask-verify/",
+                env!("CARGO_PKG_VERSION")
+            ))
             .build()
             .context("cannot build the HTTP client")?;
         Ok(Self {
@@ -60,7 +67,10 @@ impl Caller {
         let mut request = self
             .http
             .request(method, format!("{}{path}", self.base_url))
-            .basic_auth(self.credentials.auth_id(), Some(self.credentials.auth_token()));
+            .basic_auth(
+                self.credentials.auth_id(),
+                Some(self.credentials.auth_token()),
+            );
         if let Some(body) = body {
             request = request.json(body);
         }
@@ -119,7 +129,10 @@ mod tests {
 
     #[test]
     fn a_missing_value_is_named() {
-        assert_eq!(fill_path("/a/{x}/{y}", |n| (n == "x").then_some("1")), Err("y".into()));
+        assert_eq!(
+            fill_path("/a/{x}/{y}", |n| (n == "x").then_some("1")),
+            Err("y".into())
+        );
     }
 
     #[test]

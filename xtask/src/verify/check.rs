@@ -126,7 +126,8 @@ fn documented_response(
         .find(|(key, _)| **key == exact)
         .or_else(|| {
             responses.iter().find(|(key, _)| {
-                key.ends_with("XX") && status_code(key).is_some_and(|first| first == status / 100 * 100)
+                key.ends_with("XX")
+                    && status_code(key).is_some_and(|first| first == status / 100 * 100)
             })
         })
         .or_else(|| responses.iter().find(|(key, _)| *key == "default"))
@@ -197,7 +198,9 @@ fn undeclared_fields(
             let objects: Vec<&Value> = branches
                 .iter()
                 .copied()
-                .filter(|b| b.get("properties").is_some() || b.get("type") == Some(&"object".into()))
+                .filter(|b| {
+                    b.get("properties").is_some() || b.get("type") == Some(&"object".into())
+                })
                 .collect();
             if objects.is_empty() {
                 return;
@@ -238,7 +241,12 @@ fn branches_of<'a>(doc: &'a SpecDocument, schema: &'a Value, out: &mut Vec<&'a V
     };
     out.push(schema);
     for combinator in ["allOf", "anyOf", "oneOf"] {
-        for member in schema.get(combinator).and_then(Value::as_array).into_iter().flatten() {
+        for member in schema
+            .get(combinator)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
             branches_of(doc, member, out, depth + 1);
         }
     }

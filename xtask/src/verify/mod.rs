@@ -127,8 +127,9 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     }
     anyhow::ensure!(
         report.passed(),
-        "the service differs from the spec ({} difference(s))",
-        report.differences.len()
+        "the service differs from the spec: {} difference(s), {} call(s) without an answer",
+        report.differences.len(),
+        report.failures()
     );
     Ok(())
 }
@@ -206,12 +207,14 @@ fn call_and_check(
     });
     let path = match path {
         Ok(path) => path,
-        Err(missing) => return Ok(Outcome::Skipped {
-            reason: format!(
-                "no {missing} to address: give --{}, or have one in the account's lists",
-                missing.replace('_', "-")
-            ),
-        }),
+        Err(missing) => {
+            return Ok(Outcome::Skipped {
+                reason: format!(
+                    "no {missing} to address: give --{}, or have one in the account's lists",
+                    missing.replace('_', "-")
+                ),
+            })
+        }
     };
     let body = match (&op.request_body, op.request_body_example()) {
         (Some(body), None) if body.required => {
@@ -350,14 +353,11 @@ mod tests {
             let listed_by = operations.iter().find(|op| {
                 op.method == READ_METHOD
                     && !op.path_parameters.iter().any(|p| p.name == parameter)
-                    && catalogue::response_examples(&doc)
-                        .unwrap()
-                        .iter()
-                        .any(|e| {
-                            e.operation_id == op.operation_id
-                                && e.is_success()
-                                && e.value.pointer(&format!("/objects/0/{field}")).is_some()
-                        })
+                    && catalogue::response_examples(&doc).unwrap().iter().any(|e| {
+                        e.operation_id == op.operation_id
+                            && e.is_success()
+                            && e.value.pointer(&format!("/objects/0/{field}")).is_some()
+                    })
             });
             assert!(
                 listed_by.is_some(),

@@ -74,15 +74,19 @@ pub struct Report {
 impl Report {
     /// True when every operation called answered as the spec says (notes do not count).
     pub fn passed(&self) -> bool {
-        self.differences.is_empty()
-            && !self
-                .operations
-                .iter()
-                .any(|o| matches!(o.outcome, Outcome::Failed { .. }))
+        self.differences.is_empty() && self.failures() == 0
+    }
+
+    /// Operations called without an answer to check.
+    pub fn failures(&self) -> usize {
+        self.count(|o| matches!(o, Outcome::Failed { .. }))
     }
 
     fn count(&self, wanted: fn(&Outcome) -> bool) -> usize {
-        self.operations.iter().filter(|o| wanted(&o.outcome)).count()
+        self.operations
+            .iter()
+            .filter(|o| wanted(&o.outcome))
+            .count()
     }
 
     /// The same report with the credentials scrubbed from every text in it: answers echo the
@@ -159,7 +163,10 @@ impl fmt::Display for Report {
                 Outcome::Checked {
                     status,
                     differences,
-                } => ("DIFFERS", format!("-> {status}, {differences} difference(s)")),
+                } => (
+                    "DIFFERS",
+                    format!("-> {status}, {differences} difference(s)"),
+                ),
                 Outcome::Skipped { reason } => ("skipped", reason.clone()),
                 Outcome::Failed { error } => ("FAILED", error.clone()),
             };
@@ -200,7 +207,7 @@ impl fmt::Display for Report {
             self.count(|o| matches!(o, Outcome::Checked { differences: 0, .. })),
             self.count(|o| matches!(o, Outcome::Checked { differences, .. } if *differences > 0)),
             self.count(|o| matches!(o, Outcome::Skipped { .. })),
-            self.count(|o| matches!(o, Outcome::Failed { .. })),
+            self.failures(),
             self.differences.len(),
             self.notes.len()
         )
