@@ -14,7 +14,7 @@ use serde_json::{json, Value};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 use xtask::binaries::RunningMock;
 use xtask::verify::credentials::{Credentials, AUTH_ID_VARIABLE, AUTH_TOKEN_VARIABLE};
-use xtask::verify::report::{Difference, Outcome};
+use xtask::verify::report::{Difference, Outcome, Report};
 use xtask::verify::{verify, Settings, READ_METHOD};
 
 /// Twenty characters starting `MA`, as Plivo's account ids are; the mock wants the Basic user to
@@ -163,6 +163,26 @@ impl Deviating {
             .map(|r| (r.method.to_string(), r.url.path().to_owned()))
             .collect()
     }
+
+    /// (method, path) of every request received that was not a GET.
+    fn writes_received(&self) -> Vec<(String, String)> {
+        self.received()
+            .into_iter()
+            .filter(|(method, _)| method != READ_METHOD)
+            .collect()
+    }
+}
+
+/// The one difference reported for `operation_id`.
+fn difference_of<'a>(report: &'a Report, operation_id: &str) -> &'a Difference {
+    let mut found = report
+        .differences
+        .iter()
+        .filter(|d| d.operation_id == operation_id);
+    match (found.next(), found.next()) {
+        (Some(difference), None) => difference,
+        _ => panic!("not exactly one difference for {operation_id}:\n{report}"),
+    }
 }
 
 impl Drop for Deviating {
@@ -217,20 +237,12 @@ fn a_deviating_server_is_reported_by_operation_field_expected_and_got() {
     print!("{report}");
     assert!(!report.passed());
 
-    let wrong_type = report
-        .differences
-        .iter()
-        .find(|d| d.operation_id == "getMpcByUuid")
-        .unwrap_or_else(|| panic!("getMpcByUuid is not reported:\n{report}"));
+    let wrong_type = difference_of(&report, "getMpcByUuid");
     assert_eq!(wrong_type.field, "/friendly_name");
     assert_eq!(wrong_type.expected, "type string");
     assert_eq!(wrong_type.got, "42");
 
-    let status = report
-        .differences
-        .iter()
-        .find(|d| d.operation_id == "getParticipantByName")
-        .unwrap_or_else(|| panic!("getParticipantByName is not reported:\n{report}"));
+    let status = difference_of(&report, "getParticipantByName");
     assert_eq!(status.field, "status");
     assert_eq!(status.got, "418");
     assert!(
@@ -263,13 +275,8 @@ fn writes_are_called_only_when_named() {
     let server = Deviating::start(&doc, no_deviation, true);
     let without = verify(&doc, &settings(&server.url(), &[]), &credentials()).unwrap();
     assert!(without.passed(), "{without}");
-    let writes_before: Vec<_> = server
-        .received()
-        .into_iter()
-        .filter(|(method, _)| method != READ_METHOD)
-        .collect();
     assert_eq!(
-        writes_before,
+        server.writes_received(),
         Vec::new(),
         "a write was called without --write"
     );
@@ -281,11 +288,7 @@ fn writes_are_called_only_when_named() {
     )
     .unwrap();
     assert!(with.passed(), "{with}");
-    let writes: Vec<_> = server
-        .received()
-        .into_iter()
-        .filter(|(method, _)| method != READ_METHOD)
-        .collect();
+    let writes = server.writes_received();
     assert_eq!(writes.len(), 1, "{writes:?}");
     assert_eq!(writes[0].0, "DELETE");
     assert!(

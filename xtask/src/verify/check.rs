@@ -267,3 +267,161 @@ fn shortened(text: &str) -> String {
         None => text.to_owned(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use plivo_mpc_spec::catalogue::operations;
+
+    /// One GET with a 200 (an object with a nullable field, a required one and a list), a 204
+    /// for another status, and a `5XX` range.
+    const SPEC: &str = r##"
+openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /things/:
+    get:
+      operationId: listThings
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Page'}
+        '204': {description: nothing}
+        '5XX':
+          description: failed
+          content:
+            application/json:
+              schema: {type: object, properties: {error: {type: string}}}
+components:
+  schemas:
+    Page:
+      type: object
+      required: [id]
+      properties:
+        id: {type: string}
+        amount: {type: number, nullable: true}
+        cost:
+          anyOf:
+            - {type: string, pattern: '^[0-9]+$'}
+            - enum: [null]
+        items:
+          type: array
+          items: {$ref: '#/components/schemas/Thing'}
+    Thing:
+      type: object
+      properties:
+        name: {type: string}
+"##;
+
+    fn checked(status: u16, body: &str) -> Findings {
+        let doc = SpecDocument::parse("inline.yaml", SPEC).unwrap();
+        let op = operations(&doc).unwrap().remove(0);
+        let answer = Answer {
+            status,
+            body: body.as_bytes().to_vec(),
+        };
+        check(&doc, &op, &answer).unwrap()
+    }
+
+    fn fields(found: &Findings) -> Vec<(&str, &str, &str)> {
+        found
+            .differences
+            .iter()
+            .map(|d| (d.field.as_str(), d.expected.as_str(), d.got.as_str()))
+            .collect()
+    }
+
+    #[test]
+    fn a_fitting_answer_has_no_difference() {
+        let found = checked(
+            200,
+            r#"{"id": "a", "amount": null, "items": [{"name": "x"}]}"#,
+        );
+        assert_eq!(fields(&found), vec![]);
+        assert!(found.notes.is_empty());
+        assert!(found.body.is_some());
+    }
+
+    #[test]
+    fn a_missing_required_field_is_named_as_absent() {
+        let found = checked(200, "{}");
+        assert_eq!(
+            fields(&found),
+            vec![("/id", "present (required)", "absent")]
+        );
+    }
+
+    #[test]
+    fn a_nullable_field_expects_its_type_or_null() {
+        let found = checked(200, r#"{"id": "a", "amount": "3.6"}"#);
+        assert_eq!(
+            fields(&found),
+            vec![("/amount", "type null or number", "\"3.6\"")]
+        );
+    }
+
+    #[test]
+    fn alternatives_say_what_each_wanted() {
+        let found = checked(200, r#"{"id": "a", "cost": "x"}"#);
+        assert_eq!(
+            fields(&found),
+            vec![(
+                "/cost",
+                "any of: a string matching ^[0-9]+$ | one of [null]",
+                "\"x\""
+            )]
+        );
+    }
+
+    #[test]
+    fn undeclared_fields_are_notes_once_per_field_of_a_list() {
+        let found = checked(
+            200,
+            r#"{"id": "a", "extra": 1, "items": [{"name": "x", "new": 1}, {"new": 2}]}"#,
+        );
+        assert_eq!(fields(&found), vec![]);
+        let notes: Vec<(&str, &str)> = found
+            .notes
+            .iter()
+            .map(|n| (n.field.as_str(), n.got.as_str()))
+            .collect();
+        assert_eq!(notes, vec![("/extra", "1"), ("/items/*/new", "1")]);
+    }
+
+    #[test]
+    fn a_status_in_a_documented_range_is_checked_against_that_response() {
+        assert_eq!(fields(&checked(503, r#"{"error": "busy"}"#)), vec![]);
+        assert_eq!(
+            fields(&checked(503, r#"{"error": 1}"#)),
+            vec![("/error", "type string", "1")]
+        );
+    }
+
+    #[test]
+    fn an_undocumented_status_names_the_documented_ones() {
+        assert_eq!(
+            fields(&checked(302, "")),
+            vec![("status", "one of 200, 204, 5XX", "302")]
+        );
+    }
+
+    #[test]
+    fn a_body_that_is_not_json_or_not_documented_is_a_difference() {
+        let not_json = checked(200, "<html>");
+        assert_eq!(not_json.differences.len(), 1);
+        assert_eq!(not_json.differences[0].field, "body");
+        assert!(not_json.differences[0].got.contains("<html>"));
+        let unexpected = checked(204, "{}");
+        assert_eq!(
+            fields(&unexpected),
+            vec![(
+                "body",
+                "no body (the spec documents none for 204)",
+                "\"{}\""
+            )]
+        );
+        assert_eq!(fields(&checked(204, "")), vec![]);
+    }
+}
