@@ -78,6 +78,42 @@ fn the_project_mock_answers_every_read_as_the_spec_says() {
     }
 }
 
+/// With every write named, each is called once, after the reads, with the spec's request body
+/// example, and the mock (which checks bodies against the spec) answers each with a success.
+#[test]
+fn the_project_mock_accepts_every_write_named_with_its_example() {
+    let doc = spec();
+    let mock = RunningMock::start(doc.path()).expect("the mock starts");
+    let writes: Vec<String> = catalogue::operations(&doc)
+        .unwrap()
+        .into_iter()
+        .filter(|op| op.method != READ_METHOD)
+        .map(|op| op.operation_id)
+        .collect();
+    let names: Vec<&str> = writes.iter().map(String::as_str).collect();
+    let report = verify(&doc, &settings(&mock.url, &names), &credentials()).unwrap();
+    assert!(report.passed(), "{report}");
+    assert!(report.writes_not_run.is_empty(), "{report}");
+    let called: Vec<&str> = report
+        .operations
+        .iter()
+        .skip(reads(&doc).len())
+        .map(|o| o.operation_id.as_str())
+        .collect();
+    assert_eq!(
+        called, names,
+        "the writes run after the reads, in the order named"
+    );
+    for result in &report.operations {
+        assert!(
+            matches!(result.outcome, Outcome::Checked { differences: 0, status } if (200..300).contains(&status)),
+            "{}: {:?}",
+            result.operation_id,
+            result.outcome
+        );
+    }
+}
+
 /// A server answering each read with the spec's success example for it (the `documented` one
 /// where there is one), changed by `deviate`; anything but a GET fails the test when the server
 /// is dropped unless `writes_allowed`.
