@@ -78,6 +78,11 @@ impl Caller {
         // error should not need it.
         let response = request.send().map_err(|e| e.without_url())?;
         let status = response.status().as_u16();
+        let content_type = response
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
         let mut body = Vec::new();
         response
             .take(MAX_BODY_BYTES + 1)
@@ -87,7 +92,11 @@ impl Caller {
             body.len() as u64 <= MAX_BODY_BYTES,
             "the answer ({status}) is longer than {MAX_BODY_BYTES} bytes; not read further"
         );
-        Ok(Answer { status, body })
+        Ok(Answer {
+            status,
+            content_type,
+            body,
+        })
     }
 }
 

@@ -1,5 +1,5 @@
-//! One answer against the spec: its status must be one the operation documents, and its body
-//! must fit that response's schema (validated with the JSON Schema that `plivo-mpc-spec` makes
+//! One answer against the spec: its status must be one the operation documents, a JSON answer
+//! must say so in `Content-Type`, and its body must fit that response's schema (validated with the JSON Schema that `plivo-mpc-spec` makes
 //! of it, as the conformance suite validates examples). Fields the schema does not declare are
 //! collected as notes.
 
@@ -12,6 +12,9 @@ use serde_json::Value;
 
 use super::report::{Difference, Note};
 
+/// The only media type the spec's answers have.
+const JSON: &str = "application/json";
+
 /// The most characters of a value quoted in a report line.
 const QUOTED_CHARACTERS: usize = 120;
 
@@ -19,6 +22,8 @@ const QUOTED_CHARACTERS: usize = 120;
 #[derive(Debug, Clone)]
 pub struct Answer {
     pub status: u16,
+    /// The `Content-Type` header, when there is one that is text.
+    pub content_type: Option<String>,
     pub body: Vec<u8>,
 }
 
@@ -67,6 +72,21 @@ pub fn check(doc: &SpecDocument, op: &Operation, answer: &Answer) -> anyhow::Res
         }
         return Ok(found);
     };
+    // `application/json; charset=utf-8` is JSON too: only the media type itself is compared.
+    let media_type = answer
+        .content_type
+        .as_deref()
+        .map(|header| header.split(';').next().unwrap_or_default().trim());
+    if !media_type.is_some_and(|m| m.eq_ignore_ascii_case(JSON)) {
+        found.differences.push(difference(
+            "Content-Type",
+            JSON.to_owned(),
+            answer
+                .content_type
+                .clone()
+                .unwrap_or_else(|| "absent".to_owned()),
+        ));
+    }
     let body: Value = match serde_json::from_slice(&answer.body) {
         Ok(body) => body,
         Err(error) => {
@@ -316,10 +336,15 @@ components:
 "##;
 
     fn checked(status: u16, body: &str) -> Findings {
+        checked_as(status, Some("application/json; charset=utf-8"), body)
+    }
+
+    fn checked_as(status: u16, content_type: Option<&str>, body: &str) -> Findings {
         let doc = SpecDocument::parse("inline.yaml", SPEC).unwrap();
         let op = operations(&doc).unwrap().remove(0);
         let answer = Answer {
             status,
+            content_type: content_type.map(str::to_owned),
             body: body.as_bytes().to_vec(),
         };
         check(&doc, &op, &answer).unwrap()
@@ -342,6 +367,23 @@ components:
         assert_eq!(fields(&found), vec![]);
         assert!(found.notes.is_empty());
         assert!(found.body.is_some());
+    }
+
+    #[test]
+    fn a_json_answer_must_say_it_is_json() {
+        let body = r#"{"id": "a"}"#;
+        assert_eq!(
+            fields(&checked_as(200, Some("Application/JSON"), body)),
+            vec![]
+        );
+        assert_eq!(
+            fields(&checked_as(200, Some("text/html"), body)),
+            vec![("Content-Type", "application/json", "text/html")]
+        );
+        assert_eq!(
+            fields(&checked_as(200, None, body)),
+            vec![("Content-Type", "application/json", "absent")]
+        );
     }
 
     #[test]

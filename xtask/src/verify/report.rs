@@ -9,7 +9,8 @@ use serde::Serialize;
 use super::credentials::Credentials;
 
 /// One way an answer departs from the spec. `field` is a JSON pointer into the body, or
-/// `status` for the status code, or `body` for a body that cannot be read as the spec says.
+/// `status` for the status code, `Content-Type` for the header, or `body` for a body that cannot
+/// be read as the spec says.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Difference {
     pub operation_id: String,
