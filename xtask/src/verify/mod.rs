@@ -69,8 +69,9 @@ pub struct Args {
     /// Also write the report as JSON to this file.
     #[arg(long, value_name = "PATH")]
     pub json: Option<PathBuf>,
-    /// Seconds to wait for each answer.
-    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+    /// Seconds to wait for each answer (1 to 3600).
+    #[arg(long, value_name = "SECONDS", default_value_t = 30,
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub timeout: u64,
     /// The OpenAPI document to check against.
     #[arg(long, value_name = "PATH", default_value_os_t = default_spec_path())]
@@ -364,6 +365,32 @@ mod tests {
                 "no read-only list without {parameter} answers objects[0].{field} in an example"
             );
         }
+    }
+
+    /// Every path value flag fills a parameter that discovery knows, so the two name the same
+    /// things; the base URL defaults to the spec's first server.
+    #[test]
+    fn flags_fill_the_discovered_parameters() {
+        let doc = spec();
+        let args = Args {
+            base_url: None,
+            writes: Vec::new(),
+            mpc_name: Some("n".into()),
+            mpc_uuid: Some("u".into()),
+            member_id: Some("m".into()),
+            json: None,
+            timeout: 30,
+            spec: default_spec_path(),
+        };
+        let settings = Settings::from_args(&args, &doc).unwrap();
+        let filled: Vec<&str> = settings.path_values.keys().map(String::as_str).collect();
+        let mut discovered: Vec<&str> = DISCOVERED.iter().map(|(p, _)| *p).collect();
+        discovered.sort_unstable();
+        assert_eq!(filled, discovered);
+        assert_eq!(
+            Some(settings.base_url.as_str()),
+            doc.at("/servers/0/url").and_then(Value::as_str)
+        );
     }
 
     #[test]
