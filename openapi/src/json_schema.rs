@@ -105,6 +105,16 @@ pub fn root_for(schema: &Value, document: &Value) -> Value {
     Value::Object(root)
 }
 
+/// A validator for `schema` (an OpenAPI schema object of `document`), for callers that need more
+/// of each violation than [`violations`] gives (its keyword and the value found).
+pub fn validator(schema: &Value, document: &Value) -> Result<jsonschema::Validator, String> {
+    jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft4)
+        .should_validate_formats(true)
+        .build(&root_for(schema, document))
+        .map_err(|e| format!("the schema itself is not valid JSON Schema: {e}"))
+}
+
 /// Why `instance` does not fit `schema`: one `(JSON pointer inside the instance, message)` per
 /// violation; empty when it fits.
 pub fn violations(
@@ -112,13 +122,7 @@ pub fn violations(
     document: &Value,
     instance: &Value,
 ) -> Result<Vec<(String, String)>, String> {
-    let root = root_for(schema, document);
-    let validator = jsonschema::options()
-        .with_draft(jsonschema::Draft::Draft4)
-        .should_validate_formats(true)
-        .build(&root)
-        .map_err(|e| format!("the schema itself is not valid JSON Schema: {e}"))?;
-    Ok(validator
+    Ok(validator(schema, document)?
         .iter_errors(instance)
         .map(|e| (e.instance_path().to_string(), e.to_string()))
         .collect())

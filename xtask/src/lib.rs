@@ -11,3 +11,4 @@ pub mod lint;
 pub mod mock;
 pub mod nullable;
 pub mod polyglot;
+pub mod verify;

@@ -46,6 +46,9 @@ enum Command {
     Bench(xtask::bench::Args),
     /// Render the spec into one offline HTML page (Redocly build-docs): target/docs/plivo-mpc.html.
     Docs,
+    /// Call every read-only operation of a live account (PLIVO_AUTH_ID, PLIVO_AUTH_TOKEN) and
+    /// check each answer against the spec; writes only with `--write OPERATION_ID`.
+    Verify(xtask::verify::Args),
     /// Check what progenitor does not: references, operationIds, path parameters, examples.
     Lint {
         /// The OpenAPI document to read.
@@ -107,6 +110,7 @@ fn run(command: Command) -> anyhow::Result<()> {
         Command::Mock { args } => xtask::mock::run(&args),
         Command::Polyglot { args } => xtask::polyglot::run(&default_spec_path(), &args),
         Command::Bench(args) => xtask::bench::run(&args),
+        Command::Verify(args) => xtask::verify::run(&args),
         Command::Docs => {
             // The pinned Redocly install and the page's options live with CI's scripts; one
             // way to build the page, whoever asks for it.
