@@ -185,13 +185,16 @@ def all_operations(spec: dict) -> list[dict]:
                 if value is None:
                     value = next(iter(p.get("examples", {}).values()), {}).get("value")
                 path_params.append([name, str(value)])
-            body, model, required = None, None, False
+            body, model, required, body_defaults = None, None, False, {}
             rb = op.get("requestBody")
             if rb:
                 required = bool(_resolve(spec, rb).get("required"))
                 media = _resolve(spec, rb).get("content", {}).get("application/json", {})
                 ref = media.get("schema", {}).get("$ref", "")
                 model = ref.rsplit("/", 1)[-1] or None
+                props = _resolve(spec, media.get("schema", {})).get("properties", {})
+                body_defaults = {k: _resolve(spec, v)["default"] for k, v in props.items()
+                                 if "default" in _resolve(spec, v)}
                 exs = media.get("examples") or {}
                 if exs:
                     body = _resolve(spec, next(iter(exs.values()))).get("value")
@@ -209,14 +212,15 @@ def all_operations(spec: dict) -> list[dict]:
                                                                       ["Default"])[0]),
                         "method": method.upper(), "path": path, "path_params": path_params,
                         "body": body, "body_model": model, "body_required": required,
-                        "defaults": query_defaults(params)})
+                        "defaults": query_defaults(params), "body_defaults": body_defaults})
     return ops
 
 
 def operations_config(cfg: dict, ops: list[dict]) -> dict:
     return {"auth_id": cfg["auth_id"], "auth_token": cfg["auth_token"],
             "requests_url": cfg["requests_url"],
-            "operations": [{k: v for k, v in op.items() if k != "defaults"} for op in ops]}
+            "operations": [{k: v for k, v in op.items() if k not in ("defaults", "body_defaults")}
+                           for op in ops]}
 
 
 def harness_config(mock: Mock, params: list[dict], examples: list[str]) -> dict:
@@ -277,6 +281,8 @@ def run_row(row: Row, ctx: Context, mock: Mock, examples: list[str], reference: 
     for step, fn in (("generate", row.generate), ("build", row.build)):
         try:
             row.cells[step] = fn(row, ctx) if fn else ("skip", "")
+        except rowdefs.Skip as e:
+            row.cells[step] = ("skip", str(e))
         except StepError as e:
             row.cells[step] = ("fail", str(e))
         # A generate cell that failed with a client all the same (see rows.gen_cli) goes on.
@@ -313,6 +319,7 @@ def run_row(row: Row, ctx: Context, mock: Mock, examples: list[str], reference: 
         if "run" in row.cells:
             row.details.append(f"harness: {row.cells['run'][1]}")
     run_operations(row, ctx, mock, ctx.operations)
+    compare.operation_cells(row, ctx.operations, examples, OPERATIONS)
     row.seconds = time.monotonic() - started
     return output
 
@@ -358,6 +365,7 @@ def run_matrix(spec: Path, mock_url: str, only: set[str] | None) -> dict:
 
     columns = ["generate", "build"] + examples + ["request check", "operations",
                                                   "operations with query"]
+    op_columns = [op["id"] for op in ops]
     return {
         "spec": {"path": ws.W.shown(spec), "sha256": _sha256(spec)},
         "generator": f"openapi-generator-cli {rowdefs.OPENAPI_GENERATOR_CLI}",
@@ -365,11 +373,13 @@ def run_matrix(spec: Path, mock_url: str, only: set[str] | None) -> dict:
         "all_operations": len(ops),
         "examples": examples,
         "columns": columns,
+        "op_columns": op_columns,
         "encoded_name": ENCODED_NAME,
         "rows": [{
             "id": r.id, "language": r.language, "client": r.client,
             "cells": {c: {"status": r.cells.get(c, ("skip", ""))[0],
-                          "note": scrub(r.cells.get(c, ("skip", ""))[1])} for c in columns},
+                          "note": scrub(r.cells.get(c, ("skip", ""))[1])}
+                      for c in columns + op_columns},
             "details": [scrub(d) for d in r.details],
             "seconds": round(r.seconds, 1),
         } for r in selected],

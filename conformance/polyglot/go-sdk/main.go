@@ -1,0 +1,372 @@
+// Harness for Plivo's Go SDK (github.com/plivo/plivo-go/v7), built from its source tree (the
+// runner writes a go.mod with a replace directive to `<sdk>/plivo-go`; see ../matrix/rows.py).
+//
+// The SDK sends voice requests (MPC included) to a fixed host over https whatever the client's
+// BaseUrl says (baseclient.go, ExecuteRequest), so the http.Client it is given has a transport
+// that sends each request to the current base URL instead: its scheme, host and port, and its
+// path (the example's `/__example/NAME`) before the SDK's path.
+// The parse is printed field by field from the SDK's structs by reflection, under their json
+// tag names, every field included (the tags' omitempty would hide a false or 0 the API sent);
+// a Go field cannot tell a missing key from its zero value, so both print as that value.
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"os"
+	"reflect"
+	"strings"
+
+	plivo "github.com/plivo/plivo-go/v7"
+)
+
+type call struct {
+	ID       string  `json:"id"`
+	By       string  `json:"by"`
+	Mpc      string  `json:"mpc"`
+	CallUUID *string `json:"call_uuid"`
+}
+
+type operation struct {
+	ID         string          `json:"id"`
+	PathParams [][2]string     `json:"path_params"`
+	Body       json.RawMessage `json:"body"`
+	Query      [][2]any        `json:"query"`
+}
+
+type config struct {
+	Operations   []operation       `json:"operations"`
+	AuthID       string            `json:"auth_id"`
+	AuthToken    string            `json:"auth_token"`
+	MpcName      string            `json:"mpc_name"`
+	MpcUUID      string            `json:"mpc_uuid"`
+	Examples     map[string]string `json:"examples"`
+	RequestsURL  string            `json:"requests_url"`
+	RequestCalls []call            `json:"request_calls"`
+}
+
+// redirect sends every request to base (scheme, host, port, path prefix), keeping the SDK's
+// own path (as it encoded it), query, headers and body.
+type redirect struct{ base *url.URL }
+
+func (r *redirect) RoundTrip(req *http.Request) (*http.Response, error) {
+	target := strings.TrimRight(r.base.String(), "/") + req.URL.EscapedPath()
+	if req.URL.RawQuery != "" {
+		target += "?" + req.URL.RawQuery
+	}
+	u, err := url.Parse(target)
+	if err != nil {
+		return nil, err
+	}
+	out := req.Clone(req.Context())
+	out.URL, out.Host = u, u.Host
+	return http.DefaultTransport.RoundTrip(out)
+}
+
+// plain is a value of the SDK's structs as JSON: struct fields under their json tag names
+// (embedded structs flattened), pointers followed, nil as null.
+func plain(v reflect.Value) interface{} {
+	switch v.Kind() {
+	case reflect.Ptr, reflect.Interface:
+		if v.IsNil() {
+			return nil
+		}
+		return plain(v.Elem())
+	case reflect.Slice:
+		if v.IsNil() {
+			return nil
+		}
+		out := make([]interface{}, v.Len())
+		for i := range out {
+			out[i] = plain(v.Index(i))
+		}
+		return out
+	case reflect.Struct:
+		out := map[string]interface{}{}
+		fields(v, out)
+		return out
+	default:
+		return v.Interface()
+	}
+}
+
+func fields(v reflect.Value, out map[string]interface{}) {
+	t := v.Type()
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		if f.Anonymous && f.Type.Kind() == reflect.Struct {
+			fields(v.Field(i), out)
+			continue
+		}
+		if !f.IsExported() {
+			continue
+		}
+		name := strings.Split(f.Tag.Get("json"), ",")[0]
+		if name == "-" {
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		out[name] = plain(v.Field(i))
+	}
+}
+
+func listing(c *plivo.Client, by, mpc string, callUUID *string) (interface{}, error) {
+	who := plivo.MultiPartyCallBasicParams{}
+	if by == "name" {
+		who.FriendlyName = mpc
+	} else {
+		who.MpcUuid = mpc
+	}
+	params := plivo.MultiPartyCallListParticipantParams{}
+	if callUUID != nil {
+		params.CallUuid = *callUUID
+	}
+	page, err := c.MultiPartyCall.ListParticipants(who, params)
+	if err != nil {
+		return nil, err
+	}
+	return plain(reflect.ValueOf(page)), nil
+}
+
+// target is what an operation addresses: the MPC (by name or uuid) and the member, from the
+// path values.
+type target struct {
+	mpc    plivo.MultiPartyCallBasicParams
+	member plivo.MultiPartyCallParticipantParams
+}
+
+// args fills the SDK's parameter struct from the body example and the query, by the struct's
+// json tags (the API's names); a field it has none for is left out (the runner then finds it
+// missing from the request). A value that does not fit its field is the returned error.
+func args[T any](op operation, query [][2]any) (T, error) {
+	var params T
+	fields := map[string]any{}
+	if len(op.Body) > 0 && string(op.Body) != "null" {
+		if err := json.Unmarshal(op.Body, &fields); err != nil {
+			return params, err
+		}
+	}
+	for _, q := range query {
+		fields[q[0].(string)] = q[1]
+	}
+	raw, err := json.Marshal(fields)
+	if err == nil {
+		err = json.Unmarshal(raw, &params)
+	}
+	return params, err
+}
+
+// send runs an SDK method with the error of filling its arguments, if any: the SDK still sends
+// what did fit.
+func send[T any](op operation, query [][2]any, method func(T) error) error {
+	params, fill := args[T](op, query)
+	if err := method(params); err != nil {
+		return err
+	}
+	if fill != nil {
+		return fmt.Errorf("the SDK's %T cannot hold the spec's example: %v", params, fill)
+	}
+	return nil
+}
+
+// methods: each operation of the spec that the SDK implements, as its MultiPartyCall method,
+// by the operationId without its ByName/ByUuid ending; an operation missing here has no method
+// in the SDK.
+var methods = map[string]func(s *plivo.MultiPartyCallService, t target, op operation, q [][2]any) error{
+	"listMpcs": func(s *plivo.MultiPartyCallService, t target, op operation, q [][2]any) error {
+		return send(op, q, func(p plivo.MultiPartyCallListParams) error { _, err := s.List(p); return err })
+	},
+	"getMpc": func(s *plivo.MultiPartyCallService, t target, op operation, q [][2]any) error {
+		_, err := s.Get(t.mpc)
+		return err
+	},
+	"startMpc": func(s *plivo.MultiPartyCallService, t target, op operation, q [][2]any) error {
+		return s.Start(t.mpc)
+	},
+	"endMpc": func(s *plivo.MultiPartyCallService, t target, op operation, q [][2]any) error {
+		return s.Stop(t.mpc)
+	},
+	"startMpcRecording": func(s *plivo.MultiPartyCallService, t target, op operation, q [][2]any) error {
+		return send(op, q, func(p plivo.MultiPartyCallStartRecordingParams) error {
+			_, err := s.StartRecording(t.mpc, p)
+			return err
+		})
+	},
+	"stopMpcRecording": func(s *plivo.MultiPartyCallService, t target, op operation, q [][2]any) error {
+		return s.StopRecording(t.mpc)
+	},
+	"pauseMpcRecording": func(s *plivo.MultiPartyCallService, t target, op operation, q [][2]any) error {
+		return s.PauseRecording(t.mpc)
+	},
+	"resumeMpcRecording": func(s *plivo.MultiPartyCallService, t target, op operation, q [][2]any) error {
+		return s.ResumeRecording(t.mpc)
+	},
+	"addParticipant": func(s *plivo.MultiPartyCallService, t target, op operation, q [][2]any) error {
+		return send(op, q, func(p plivo.MultiPartyCallAddParticipantParams) error {
+			_, err := s.AddParticipant(t.mpc, p)
+			return err
+		})
+	},
+	"listParticipants": func(s *plivo.MultiPartyCallService, t target, op operation, q [][2]any) error {
+		return send(op, q, func(p plivo.MultiPartyCallListParticipantParams) error {
+			_, err := s.ListParticipants(t.mpc, p)
+			return err
+		})
+	},
+	"getParticipant": func(s *plivo.MultiPartyCallService, t target, op operation, q [][2]any) error {
+		_, err := s.GetParticipant(t.member)
+		return err
+	},
+	"updateParticipant": func(s *plivo.MultiPartyCallService, t target, op operation, q [][2]any) error {
+		return send(op, q, func(p plivo.MultiPartyCallUpdateParticipantParams) error {
+			_, err := s.UpdateParticipant(t.member, p)
+			return err
+		})
+	},
+	"kickParticipant": func(s *plivo.MultiPartyCallService, t target, op operation, q [][2]any) error {
+		return s.KickParticipant(t.member)
+	},
+	"startParticipantRecording": func(s *plivo.MultiPartyCallService, t target, op operation, q [][2]any) error {
+		return send(op, q, func(p plivo.MultiPartyCallStartRecordingParams) error {
+			_, err := s.StartParticipantRecording(t.member, p)
+			return err
+		})
+	},
+	"stopParticipantRecording": func(s *plivo.MultiPartyCallService, t target, op operation, q [][2]any) error {
+		return send(op, q, func(p plivo.MultiPartyCallParticipantRecordingParams) error {
+			return s.StopParticipantRecording(t.member, p)
+		})
+	},
+	"pauseParticipantRecording": func(s *plivo.MultiPartyCallService, t target, op operation, q [][2]any) error {
+		return send(op, q, func(p plivo.MultiPartyCallParticipantRecordingParams) error {
+			return s.PauseParticipantRecording(t.member, p)
+		})
+	},
+	"resumeParticipantRecording": func(s *plivo.MultiPartyCallService, t target, op operation, q [][2]any) error {
+		return send(op, q, func(p plivo.MultiPartyCallParticipantRecordingParams) error {
+			return s.ResumeParticipantRecording(t.member, p)
+		})
+	},
+	"startPlayAudio": func(s *plivo.MultiPartyCallService, t target, op operation, q [][2]any) error {
+		return send(op, q, func(p plivo.MultiPartyCallAudioParams) error { _, err := s.StartPlayAudio(t.member, p); return err })
+	},
+	"stopPlayAudio": func(s *plivo.MultiPartyCallService, t target, op operation, q [][2]any) error {
+		return s.StopPlayAudio(t.member)
+	},
+	"startSpeak": func(s *plivo.MultiPartyCallService, t target, op operation, q [][2]any) error {
+		return send(op, q, func(p plivo.MultiPartyCallSpeakParams) error { _, err := s.StartSpeak(t.member, p); return err })
+	},
+	"stopSpeak": func(s *plivo.MultiPartyCallService, t target, op operation, q [][2]any) error {
+		return s.StopSpeak(t.member)
+	},
+}
+
+// operations calls each operation of the spec through methods (see ../matrix/orchestrate.py):
+// once with no query parameter, and once more ("<id>+query") with each at its example.
+func operations(c *plivo.Client, cfg config) map[string]string {
+	outcome := map[string]string{}
+	for _, op := range cfg.Operations {
+		base := strings.TrimSuffix(strings.TrimSuffix(op.ID, "ByName"), "ByUuid")
+		method, ok := methods[base]
+		t := target{}
+		for _, p := range op.PathParams {
+			switch p[0] {
+			case "mpc_name":
+				t.mpc.FriendlyName, t.member.FriendlyName = p[1], p[1]
+			case "mpc_uuid":
+				t.mpc.MpcUuid, t.member.MpcUuid = p[1], p[1]
+			case "member_id":
+				t.member.ParticipantId = p[1]
+			}
+		}
+		runs := map[string][][2]any{op.ID: nil}
+		if len(op.Query) > 0 {
+			runs[op.ID+"+query"] = op.Query
+		}
+		for key, query := range runs {
+			if !ok {
+				outcome[key] = "unsupported: the SDK has no method for it"
+			} else if err := method(c.MultiPartyCall, t, op, query); err != nil {
+				outcome[key] = "error: " + errText(err)
+			} else {
+				outcome[key] = "ok"
+			}
+		}
+	}
+	return outcome
+}
+
+func errText(err error) string {
+	s := fmt.Sprintf("%T: %v", err, err)
+	if len(s) > 500 {
+		s = s[:500]
+	}
+	return s
+}
+
+func main() {
+	raw, err := os.ReadFile(os.Args[1])
+	if err != nil {
+		panic(err)
+	}
+	var cfg config
+	if err := json.Unmarshal(raw, &cfg); err != nil {
+		panic(err)
+	}
+	to := &redirect{}
+	c, err := plivo.NewClient(cfg.AuthID, cfg.AuthToken,
+		&plivo.ClientOptions{HttpClient: &http.Client{Transport: to}})
+	if err != nil {
+		panic(err)
+	}
+	point := func(base string) {
+		u, err := url.Parse(base)
+		if err != nil {
+			panic(err)
+		}
+		to.base = u
+	}
+	if cfg.Operations != nil {
+		point(cfg.RequestsURL)
+		out, err := json.Marshal(map[string]interface{}{"client": "plivo-go",
+			"operations": operations(c, cfg)})
+		if err != nil {
+			panic(err)
+		}
+		fmt.Println(string(out))
+		return
+	}
+	parses := map[string]interface{}{}
+	for name, base := range cfg.Examples {
+		point(base)
+		both := map[string]interface{}{}
+		for _, w := range [][3]string{{"by_name", "name", cfg.MpcName}, {"by_uuid", "uuid", cfg.MpcUUID}} {
+			page, err := listing(c, w[1], w[2], nil)
+			if err != nil {
+				both[w[0]] = map[string]string{"$error": errText(err)}
+			} else {
+				both[w[0]] = page
+			}
+		}
+		parses[name] = both
+	}
+	point(cfg.RequestsURL)
+	calls := map[string]string{}
+	for _, rc := range cfg.RequestCalls {
+		if _, err := listing(c, rc.By, rc.Mpc, rc.CallUUID); err != nil {
+			calls[rc.ID] = "error: " + errText(err)
+		} else {
+			calls[rc.ID] = "ok"
+		}
+	}
+	out, err := json.Marshal(map[string]interface{}{"client": "plivo-go", "parses": parses,
+		"calls": calls})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(string(out))
+}
