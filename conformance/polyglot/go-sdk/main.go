@@ -6,7 +6,7 @@
 // that sends each request to the current base URL instead: its scheme, host and port, and its
 // path (the example's `/__example/NAME`) before the SDK's path.
 // The parse is printed field by field from the SDK's structs by reflection, under their json
-// tag names, every field included (the tags' omitempty would hide a false or 0 the API sent);
+// tag names (an untagged field in lower case), every field included (the tags' omitempty would hide a false or 0 the API sent);
 // a Go field cannot tell a missing key from its zero value, so both print as that value.
 package main
 
@@ -108,7 +108,9 @@ func fields(v reflect.Value, out map[string]interface{}) {
 			continue
 		}
 		if name == "" {
-			name = f.Name
+			// Untagged: encoding/json matches the key case-insensitively (Limit reads
+			// "limit"), so the field is shown under the API's lower-case spelling.
+			name = strings.ToLower(f.Name)
 		}
 		out[name] = plain(v.Field(i))
 	}
@@ -157,7 +159,23 @@ func args[T any](op operation, query [][2]any) (T, error) {
 	if err == nil {
 		err = json.Unmarshal(raw, &params)
 	}
+	wholeNumbers(reflect.ValueOf(&params).Elem())
 	return params, err
+}
+
+// wholeNumbers makes a whole number in an interface{} field an int, as a Go caller writes it
+// (RingTimeout: 45): encoding/json decodes every number there as float64, which the SDK's
+// validation refuses with log.Fatal.
+func wholeNumbers(v reflect.Value) {
+	for i := 0; i < v.NumField(); i++ {
+		f := v.Field(i)
+		if f.Kind() != reflect.Interface || f.IsNil() || !f.CanSet() {
+			continue
+		}
+		if n, ok := f.Interface().(float64); ok && n == float64(int(n)) {
+			f.Set(reflect.ValueOf(int(n)))
+		}
+	}
 }
 
 // send runs an SDK method with the error of filling its arguments, if any: the SDK still sends

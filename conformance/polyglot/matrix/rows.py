@@ -361,6 +361,9 @@ def node_sdk_run(row, ctx):
                         env={"NODE_PATH": str(ws.W.node / "node_modules")})
 
 
+NO_SOURCE = "no source of"  # how a build cell starts when the SDK's source tree is absent
+
+
 def sdk_dir() -> Path:
     """Where Plivo's SDK repositories are (`$PLIVO_SDK_DIR`, else `<repo>/../shared/sdk`): the
     Go, Ruby and PHP SDKs run from their source, which no registry here serves."""
@@ -373,8 +376,8 @@ def sdk_source(row: Row, repo: str, version_file: str, version_pattern: str) -> 
     label. Raises Skip when the tree is absent."""
     src = sdk_dir() / repo
     if not (src / version_file).is_file():
-        raise Skip(f"no {repo} source at {src} (set PLIVO_SDK_DIR to the folder of Plivo's SDK "
-                   "repositories)")
+        raise Skip(f"{NO_SOURCE} {repo} at {src} (set PLIVO_SDK_DIR to the folder of Plivo's "
+                   "SDK repositories)")
     found = re.search(version_pattern, (src / version_file).read_text())
     row.client = f"official SDK: {repo} {found.group(1) if found else '?'} (source)"
     return src
@@ -458,7 +461,7 @@ def java_sdk_run(row, ctx):
 # The rows that call every operation of the spec too: the generated clients that run, and the
 # SDKs whose harness has a table of their methods (each operation the SDK implements).
 EVERY_OPERATION = ("python-gen", "typescript-gen", "go-gen", "java-gen", "ruby-gen", "php-gen",
-                   "python-sdk", "node-sdk", "go-sdk", "ruby-sdk", "php-sdk")
+                   "python-sdk", "node-sdk", "go-sdk", "ruby-sdk", "php-sdk", "java-sdk")
 
 
 def all_rows() -> list[Row]:

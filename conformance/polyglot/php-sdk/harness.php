@@ -39,7 +39,7 @@ $stack->unshift(Middleware::mapRequest(function (RequestInterface $r) use (&$bas
     return $r->withUri($uri);
 }));
 $client = new Plivo\RestClient($cfg['auth_id'], $cfg['auth_token']);
-$client->setHttpClientHandler(new Plivo\HttpClients\PlivoGuzzleHttpClient(
+$client->client->setHttpClientHandler(new Plivo\HttpClients\PlivoGuzzleHttpClient(
     new GuzzleHttp\Client(['handler' => $stack]),
     new Plivo\Authentication\BasicAuth($cfg['auth_id'], $cfg['auth_token'])));
 

@@ -33,8 +33,9 @@ class Redirect < Faraday::Middleware
   end
 end
 
-# The SDK's client with the redirect first on its voice connections.
-class MockedClient < Plivo::RestClient
+# The SDK's client with the redirect first on its voice connections (prepended: the SDK's
+# resources accept a Plivo::RestClient only, not a subclass).
+module RedirectVoice
   private
 
   def configure_connection
@@ -44,6 +45,7 @@ class MockedClient < Plivo::RestClient
     end
   end
 end
+Plivo::RestClient.prepend(RedirectVoice)
 
 def plain(resource)
   resource.instance_variables.reject { |v| v.to_s.start_with?('@_') || v == :@id }
@@ -89,7 +91,7 @@ def call_operation(client, op, query)
   'ok'
 end
 
-client = MockedClient.new(CFG['auth_id'], CFG['auth_token'])
+client = Plivo::RestClient.new(CFG['auth_id'], CFG['auth_token'])
 if CFG.key?('operations')
   $base = CFG['requests_url']
   outcome = {}
