@@ -193,9 +193,11 @@ def _decoded(path: str) -> list[str]:
 
 def _op_matches(op: dict, rec: dict) -> bool:
     """The record is a request of this operation: same method, and the path fits the spec's
-    template segment by segment (literal parts equal)."""
-    tmpl = op["path"].split("/")
-    got = _decoded(rec["path"])
+    template segment by segment (literal parts equal), trailing slash or not."""
+    # Without the trailing slash too: such a request is this operation's, with a wrong path
+    # (check_operation names it), not a request of no operation.
+    tmpl = op["path"].rstrip("/").split("/")
+    got = _decoded(rec["path"].rstrip("/"))
     return rec["method"] == op["method"] and len(tmpl) == len(got) and \
         all(_segment_pattern(t).match(g) for t, g in zip(tmpl, got))
 

@@ -391,8 +391,9 @@ def go_sdk_build(row, ctx):
                               f"replace {PLIVO_GO} => {src}\n")
     sh(row.id, "build", ["go", "mod", "tidy"], cwd=h)
     sh(row.id, "build", ["go", "build", "-o", "harness", "."], cwd=h)
+    go = version_of(["go", "env", "GOVERSION"])
     return "pass", (f"go build against ../shared/sdk/plivo-go (replace directive; its "
-                    f"dependencies from the Go module proxy; {version_of(['go', 'env', 'GOVERSION'])})")
+                    f"dependencies from the Go module proxy; {go})")
 
 
 def go_sdk_run(row, ctx):
