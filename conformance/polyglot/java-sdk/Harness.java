@@ -19,6 +19,7 @@ import com.plivo.api.models.multipartycall.MultiPartyCall;
 import com.plivo.api.models.multipartycall.MultiPartyCallParticipant;
 import com.plivo.api.models.multipartycall.MultiPartyCallParticipantList;
 import com.plivo.api.models.multipartycall.MultiPartyCallUtils;
+import com.plivo.api.util.PropertyFilter;
 import java.lang.reflect.Field;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -81,8 +82,8 @@ public class Harness {
   // (all strings); an operation missing here has no method in the SDK. Every other body field
   // and query parameter goes to the request's setter of the same name in camelCase (Jackson
   // converts the value to the setter's type; a comma-separated text to a list setter goes as
-  // its items); a field with no setter is left out (the runner then finds it missing from the
-  // request). The request is sent by its own verb: list,
+  // its items; the range filters go as a PropertyFilter, see rangeFilters); a field with no
+  // setter is left out (the runner then finds it missing from the request). The request is sent by its own verb: list,
   // update, create, delete or get, the first it has.
   static final Map<String, String[]> METHODS = new LinkedHashMap<>();
   static {
@@ -104,6 +105,21 @@ public class Harness {
     for (String[] row : table) METHODS.put(row[0], Arrays.copyOfRange(row, 1, row.length));
   }
   static final String[] VERBS = {"list", "update", "create", "delete", "get"};
+  // The API's range filters (`end_time__gt`) are one PropertyFilter per field in the SDK
+  // (`endTime(PropertyFilter)`), its bound set by the method named here.
+  static final Map<String, String> BOUNDS = Map.of("gt", "greaterThan", "gte", "greaterOrEqual",
+                                                   "lt", "lessThan", "lte", "lessOrEqual");
+
+  /** Folds each `NAME__BOUND` value into a PropertyFilter under NAME. */
+  @SuppressWarnings("unchecked")
+  static void rangeFilters(Map<String, Object> values) throws Exception {
+    for (String key : new ArrayList<>(values.keySet())) {
+      String[] parts = key.split("__");
+      if (parts.length != 2 || !BOUNDS.containsKey(parts[1])) continue;
+      PropertyFilter<String> filter = (PropertyFilter<String>) values.computeIfAbsent(parts[0], k -> new PropertyFilter<String>());
+      PropertyFilter.class.getMethod(BOUNDS.get(parts[1]), Object.class).invoke(filter, ((JsonNode) values.remove(key)).asText());
+    }
+  }
 
   static String camel(String snake) {
     StringBuilder out = new StringBuilder();
@@ -127,18 +143,19 @@ public class Harness {
   static String callOperation(PlivoClient client, JsonNode op, JsonNode query) throws Exception {
     String[] entry = METHODS.get(op.get("id").asText().replaceAll("By(Name|Uuid)$", ""));
     if (entry == null) return "unsupported: the SDK has no method for it";
-    Map<String, JsonNode> values = new LinkedHashMap<>();
+    Map<String, Object> values = new LinkedHashMap<>();
     for (JsonNode p : op.get("path_params")) values.put(p.get(0).asText(), p.get(1));
     JsonNode body = op.get("body");
     if (body != null && body.isObject()) body.fields().forEachRemaining(e -> values.put(e.getKey(), e.getValue()));
     for (JsonNode q : query) values.put(q.get(0).asText(), q.get(1));
+    rangeFilters(values);
     List<Object> args = new ArrayList<>();
     if (!entry[0].equals("lister")) {
-      args.add(values.containsKey("mpc_name") ? MultiPartyCallUtils.friendlyName(values.get("mpc_name").asText())
-                                              : MultiPartyCallUtils.mpcUuid(values.get("mpc_uuid").asText()));
+      args.add(values.containsKey("mpc_name") ? MultiPartyCallUtils.friendlyName(((JsonNode) values.get("mpc_name")).asText())
+                                              : MultiPartyCallUtils.mpcUuid(((JsonNode) values.get("mpc_uuid")).asText()));
     }
     for (int i = 1; i < entry.length; i++) {
-      JsonNode v = values.get(entry[i]);
+      JsonNode v = (JsonNode) values.get(entry[i]);
       args.add(v == null ? null : v.asText());
     }
     Method factory = null;
@@ -149,14 +166,18 @@ public class Harness {
     if (factory == null) return "unsupported: no MultiPartyCall." + entry[0] + " with " + args.size() + " string(s)";
     Object request = invoke(factory, null, args.toArray());
     List<String> unfit = new ArrayList<>();
-    for (Map.Entry<String, JsonNode> v : values.entrySet()) {
+    for (Map.Entry<String, Object> v : values.entrySet()) {
       String name = v.getKey();
       if (name.equals("auth_id") || name.equals("mpc_name") || name.equals("mpc_uuid")
           || Arrays.asList(entry).subList(1, entry.length).contains(name)) continue;
       for (Method m : request.getClass().getMethods()) {
         if (!m.getName().equals(camel(name)) || m.getParameterCount() != 1) continue;
+        if (v.getValue() instanceof PropertyFilter) {
+          invoke(m, request, v.getValue());
+          break;
+        }
         try {
-          JsonNode given = v.getValue();
+          JsonNode given = (JsonNode) v.getValue();
           // A list setter for a comma-separated field of the API: the list a caller would pass.
           if (List.class.isAssignableFrom(m.getParameterTypes()[0]) && given.isTextual()) {
             ArrayNode items = json.createArrayNode();

@@ -16,8 +16,9 @@ The scope is the participant list (`listParticipantsByName`, `listParticipantsBy
 200 example of those two operations, and the request checks below. The generated clients are
 generated from the whole spec all the same.
 
-The operations run (generated clients only, `Row.ops`): every operation of the spec, once, read
-from the spec alone. Its config (JSON, `<target>/polyglot/operations.json`):
+The operations run (`Row.ops`: the generated clients that run, and Plivo's SDKs through the
+table of their methods in each SDK harness): every operation of the spec, once, read from the
+spec alone. Its config (JSON, `<target>/polyglot/operations.json`):
   auth_id, auth_token, requests_url,
   operations: [{id, api (the tag as a class name, e.g. MultiPartyCallsApi), method, path,
                 path_params: [[name, example value]] in path order, body (the first example of
@@ -28,9 +29,13 @@ An operation with query parameters is called twice: once with none, once (report
 `<id>+query`) with every query parameter set to its example, by the generator's own naming
 (the name as given in Python, Ruby; camelCase fields or setters in TypeScript, Go; position
 after the path values in Java, PHP).
-Each harness then calls every operation by reflection on the generated API classes (no code per
-operation) against the mock's default answer, and prints {"client", "operations": {id: "ok" |
-"error: ..."}}; the runner checks what the mock recorded (compare.compare_operations).
+Each generated client's harness then calls every operation by reflection on the generated API
+classes (no code per operation), each SDK's harness through its table (operationId without
+ByName/ByUuid -> the SDK's method, arguments from the same path values, body example and
+query), against the mock's default answer, and prints {"client", "operations": {id: "ok" |
+"error: ..." | "unsupported: ..." (no such method in the SDK)}}; the runner checks what the mock
+recorded (compare.compare_operations) and gives each operation its own cell
+(compare.operation_cells).
 """
 
 from __future__ import annotations
