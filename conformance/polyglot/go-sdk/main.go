@@ -191,96 +191,76 @@ func send[T any](op operation, query [][2]any, method func(T) error) error {
 	return nil
 }
 
+// handler calls one SDK method for an operation: the MPC and member from its path values, its
+// parameter struct (if any) from the body example and the query.
+type handler func(s *plivo.MultiPartyCallService, t target, op operation, q [][2]any) error
+
+type service = plivo.MultiPartyCallService
+type mpcID = plivo.MultiPartyCallBasicParams
+type memberID = plivo.MultiPartyCallParticipantParams
+
+// The shapes of the SDK's methods (as method expressions), each made a handler.
+func onMpc(f func(*service, mpcID) error) handler {
+	return func(s *service, t target, _ operation, _ [][2]any) error { return f(s, t.mpc) }
+}
+
+func onMember(f func(*service, memberID) error) handler {
+	return func(s *service, t target, _ operation, _ [][2]any) error { return f(s, t.member) }
+}
+
+func getMpc[R any](f func(*service, mpcID) (R, error)) handler {
+	return onMpc(func(s *service, id mpcID) error { _, err := f(s, id); return err })
+}
+
+func getMember[R any](f func(*service, memberID) (R, error)) handler {
+	return onMember(func(s *service, id memberID) error { _, err := f(s, id); return err })
+}
+
+func mpcWith[T, R any](f func(*service, mpcID, T) (R, error)) handler {
+	return func(s *service, t target, op operation, q [][2]any) error {
+		return send(op, q, func(p T) error { _, err := f(s, t.mpc, p); return err })
+	}
+}
+
+func memberWith[T, R any](f func(*service, memberID, T) (R, error)) handler {
+	return func(s *service, t target, op operation, q [][2]any) error {
+		return send(op, q, func(p T) error { _, err := f(s, t.member, p); return err })
+	}
+}
+
+func memberWithOptional[T any](f func(*service, memberID, ...T) error) handler {
+	return func(s *service, t target, op operation, q [][2]any) error {
+		return send(op, q, func(p T) error { return f(s, t.member, p) })
+	}
+}
+
 // methods: each operation of the spec that the SDK implements, as its MultiPartyCall method,
 // by the operationId without its ByName/ByUuid ending; an operation missing here has no method
 // in the SDK.
-var methods = map[string]func(s *plivo.MultiPartyCallService, t target, op operation, q [][2]any) error{
-	"listMpcs": func(s *plivo.MultiPartyCallService, t target, op operation, q [][2]any) error {
+var methods = map[string]handler{
+	"listMpcs": func(s *service, _ target, op operation, q [][2]any) error {
 		return send(op, q, func(p plivo.MultiPartyCallListParams) error { _, err := s.List(p); return err })
 	},
-	"getMpc": func(s *plivo.MultiPartyCallService, t target, op operation, q [][2]any) error {
-		_, err := s.Get(t.mpc)
-		return err
-	},
-	"startMpc": func(s *plivo.MultiPartyCallService, t target, op operation, q [][2]any) error {
-		return s.Start(t.mpc)
-	},
-	"endMpc": func(s *plivo.MultiPartyCallService, t target, op operation, q [][2]any) error {
-		return s.Stop(t.mpc)
-	},
-	"startMpcRecording": func(s *plivo.MultiPartyCallService, t target, op operation, q [][2]any) error {
-		return send(op, q, func(p plivo.MultiPartyCallStartRecordingParams) error {
-			_, err := s.StartRecording(t.mpc, p)
-			return err
-		})
-	},
-	"stopMpcRecording": func(s *plivo.MultiPartyCallService, t target, op operation, q [][2]any) error {
-		return s.StopRecording(t.mpc)
-	},
-	"pauseMpcRecording": func(s *plivo.MultiPartyCallService, t target, op operation, q [][2]any) error {
-		return s.PauseRecording(t.mpc)
-	},
-	"resumeMpcRecording": func(s *plivo.MultiPartyCallService, t target, op operation, q [][2]any) error {
-		return s.ResumeRecording(t.mpc)
-	},
-	"addParticipant": func(s *plivo.MultiPartyCallService, t target, op operation, q [][2]any) error {
-		return send(op, q, func(p plivo.MultiPartyCallAddParticipantParams) error {
-			_, err := s.AddParticipant(t.mpc, p)
-			return err
-		})
-	},
-	"listParticipants": func(s *plivo.MultiPartyCallService, t target, op operation, q [][2]any) error {
-		return send(op, q, func(p plivo.MultiPartyCallListParticipantParams) error {
-			_, err := s.ListParticipants(t.mpc, p)
-			return err
-		})
-	},
-	"getParticipant": func(s *plivo.MultiPartyCallService, t target, op operation, q [][2]any) error {
-		_, err := s.GetParticipant(t.member)
-		return err
-	},
-	"updateParticipant": func(s *plivo.MultiPartyCallService, t target, op operation, q [][2]any) error {
-		return send(op, q, func(p plivo.MultiPartyCallUpdateParticipantParams) error {
-			_, err := s.UpdateParticipant(t.member, p)
-			return err
-		})
-	},
-	"kickParticipant": func(s *plivo.MultiPartyCallService, t target, op operation, q [][2]any) error {
-		return s.KickParticipant(t.member)
-	},
-	"startParticipantRecording": func(s *plivo.MultiPartyCallService, t target, op operation, q [][2]any) error {
-		return send(op, q, func(p plivo.MultiPartyCallStartRecordingParams) error {
-			_, err := s.StartParticipantRecording(t.member, p)
-			return err
-		})
-	},
-	"stopParticipantRecording": func(s *plivo.MultiPartyCallService, t target, op operation, q [][2]any) error {
-		return send(op, q, func(p plivo.MultiPartyCallParticipantRecordingParams) error {
-			return s.StopParticipantRecording(t.member, p)
-		})
-	},
-	"pauseParticipantRecording": func(s *plivo.MultiPartyCallService, t target, op operation, q [][2]any) error {
-		return send(op, q, func(p plivo.MultiPartyCallParticipantRecordingParams) error {
-			return s.PauseParticipantRecording(t.member, p)
-		})
-	},
-	"resumeParticipantRecording": func(s *plivo.MultiPartyCallService, t target, op operation, q [][2]any) error {
-		return send(op, q, func(p plivo.MultiPartyCallParticipantRecordingParams) error {
-			return s.ResumeParticipantRecording(t.member, p)
-		})
-	},
-	"startPlayAudio": func(s *plivo.MultiPartyCallService, t target, op operation, q [][2]any) error {
-		return send(op, q, func(p plivo.MultiPartyCallAudioParams) error { _, err := s.StartPlayAudio(t.member, p); return err })
-	},
-	"stopPlayAudio": func(s *plivo.MultiPartyCallService, t target, op operation, q [][2]any) error {
-		return s.StopPlayAudio(t.member)
-	},
-	"startSpeak": func(s *plivo.MultiPartyCallService, t target, op operation, q [][2]any) error {
-		return send(op, q, func(p plivo.MultiPartyCallSpeakParams) error { _, err := s.StartSpeak(t.member, p); return err })
-	},
-	"stopSpeak": func(s *plivo.MultiPartyCallService, t target, op operation, q [][2]any) error {
-		return s.StopSpeak(t.member)
-	},
+	"getMpc":                     getMpc((*service).Get),
+	"startMpc":                   onMpc((*service).Start),
+	"endMpc":                     onMpc((*service).Stop),
+	"startMpcRecording":          mpcWith((*service).StartRecording),
+	"stopMpcRecording":           onMpc((*service).StopRecording),
+	"pauseMpcRecording":          onMpc((*service).PauseRecording),
+	"resumeMpcRecording":         onMpc((*service).ResumeRecording),
+	"addParticipant":             mpcWith((*service).AddParticipant),
+	"listParticipants":           mpcWith((*service).ListParticipants),
+	"getParticipant":             getMember((*service).GetParticipant),
+	"updateParticipant":          memberWith((*service).UpdateParticipant),
+	"kickParticipant":            onMember((*service).KickParticipant),
+	"startParticipantRecording":  memberWith((*service).StartParticipantRecording),
+	"stopParticipantRecording":   memberWithOptional((*service).StopParticipantRecording),
+	"pauseParticipantRecording":  memberWithOptional((*service).PauseParticipantRecording),
+	"resumeParticipantRecording": memberWithOptional((*service).ResumeParticipantRecording),
+	"startPlayAudio":             memberWith((*service).StartPlayAudio),
+	"stopPlayAudio":              onMember((*service).StopPlayAudio),
+	"startSpeak":                 memberWith((*service).StartSpeak),
+	"stopSpeak":                  onMember((*service).StopSpeak),
 }
 
 // operations calls each operation of the spec through methods (see ../matrix/orchestrate.py):
