@@ -118,7 +118,8 @@ def check_request(cfg: dict, call: dict, rec: dict | None, defaults: dict[str, s
     if segments != want["segments"]:
         spec_path = "/".join(urllib.parse.quote(s, safe="") for s in want["segments"])
         cut = len("/v1/Account/") + len(cfg["auth_id"])
-        short = (lambda p: "…" + p[cut:] if p[:cut] == spec_path[:cut] else p)
+        def short(p: str) -> str:
+            return "…" + p[cut:] if p[:cut] == spec_path[:cut] else p
         problems.append(f"path {short(raw_path)} (spec: {short(spec_path)})")
     query = urllib.parse.parse_qs(raw_query, keep_blank_values=True)
     for name, default in defaults.items():

@@ -50,6 +50,7 @@ import urllib.parse
 from pathlib import Path
 
 from . import compare, rows as rowdefs
+from .prism import prism_row
 from . import workspace as ws
 from .rows import Context, Row
 from .workspace import ROOT, StepError
@@ -213,8 +214,8 @@ def all_operations(spec: dict) -> list[dict]:
                         value = next(iter(p.get("examples", {}).values()), {}).get("value")
                     if value is not None:
                         query.append([p["name"], value])
-            ops.append({"id": op["operationId"], "query": query, "api": _camel_class((op.get("tags") or
-                                                                      ["Default"])[0]),
+            tag = (op.get("tags") or ["Default"])[0]
+            ops.append({"id": op["operationId"], "query": query, "api": _camel_class(tag),
                         "method": method.upper(), "path": path, "path_params": path_params,
                         "body": body, "body_model": model, "body_required": required,
                         "defaults": query_defaults(params), "body_defaults": body_defaults})
@@ -371,6 +372,17 @@ def run_matrix(spec: Path, mock_url: str, only: set[str] | None) -> dict:
     columns = ["generate", "build"] + examples + ["request check", "operations",
                                                   "operations with query"]
     op_columns = [op["id"] for op in ops]
+    rows = [{
+        "id": r.id, "language": r.language, "client": r.client,
+        "cells": {c: {"status": r.cells.get(c, ("skip", ""))[0],
+                      "note": scrub(r.cells.get(c, ("skip", ""))[1])}
+                  for c in columns + op_columns},
+        "details": [scrub(d) for d in r.details],
+        "seconds": round(r.seconds, 1),
+    } for r in selected]
+    prism = prism_row(op_columns) if only is None or "prism" in only else None
+    if prism:
+        rows.append(prism)
     return {
         "spec": {"path": ws.W.shown(spec), "sha256": _sha256(spec)},
         "generator": f"openapi-generator-cli {rowdefs.OPENAPI_GENERATOR_CLI}",
@@ -380,14 +392,7 @@ def run_matrix(spec: Path, mock_url: str, only: set[str] | None) -> dict:
         "columns": columns,
         "op_columns": op_columns,
         "encoded_name": ENCODED_NAME,
-        "rows": [{
-            "id": r.id, "language": r.language, "client": r.client,
-            "cells": {c: {"status": r.cells.get(c, ("skip", ""))[0],
-                          "note": scrub(r.cells.get(c, ("skip", ""))[1])}
-                      for c in columns + op_columns},
-            "details": [scrub(d) for d in r.details],
-            "seconds": round(r.seconds, 1),
-        } for r in selected],
+        "rows": rows,
         "only": sorted(only) if only else None,
         "seconds": round(time.monotonic() - started, 1),
     }

@@ -5,8 +5,9 @@ A generated client is generated from the whole spec by openapi-generator into
 the committed harness in `conformance/polyglot/<row>/`. An official SDK is installed from its
 registry at the pinned version (Python, Node, Java), or run from its source tree in
 `../shared/sdk` (`$PLIVO_SDK_DIR`), which no registry here serves: Go (a replace directive, its
-dependencies from the Go module proxy), Ruby and PHP (on Debian's packages). Every harness gets one argument, the harness config (see
-orchestrate.py), and prints one JSON document on its last line of stdout:
+dependencies from the Go module proxy), Ruby and PHP (on Debian's packages). Every harness gets
+one argument, the harness config (see orchestrate.py), and prints one JSON document on its last
+line of stdout:
 
   {"client": "...", "parses": {example: {"by_name": page | {"$error"}, "by_uuid": ...}},
    "calls": {id: "ok" | "error: ..."}}
