@@ -98,9 +98,9 @@ def main() -> int:
         lost, gone = report.regressions(old_matrix, text, (only | {"rust"}) if only else None)
         # An SDK run from source cannot be checked where its source is absent (no
         # ../shared/sdk): said, not counted as a regression.
-        absent = {r["id"]: r["cells"]["build"]["note"] for r in results["rows"]
-                  if r["cells"]["build"]["status"] == "skip"
-                  and r["cells"]["build"]["note"].startswith(rows.NO_SOURCE)}
+        builds = {r["id"]: r["cells"].get("build", {}) for r in results["rows"]}
+        absent = {rid: b["note"] for rid, b in builds.items()
+                  if b.get("status") == "skip" and b["note"].startswith(rows.NO_SOURCE)}
         for rid, why in absent.items():
             print(f"polyglot: {rid} not checked: {why}")
         lost = [r for r in lost if r.split(" / ", 1)[0] not in absent]
