@@ -507,8 +507,8 @@ def all_rows() -> list[Row]:
 
 def prefetch(spec: Path) -> None:
     """Everything the rows download, and nothing they check: the venv, the npm packages, the Go
-    modules and Maven artifacts of the generated clients and of the Java SDK harness. Raises
-    StepError."""
+    modules and Maven artifacts of the generated clients and of the Java SDK harness, and the Go
+    SDK's modules. Raises StepError."""
     ws.W.work.mkdir(parents=True, exist_ok=True)
     ctx = Context(spec=spec, config_path=ws.W.config)
     py_env()
@@ -518,3 +518,6 @@ def prefetch(spec: Path) -> None:
     java_generate(Row("java-gen", "Java", "prefetch"), ctx)
     for pom in (ws.W.gen / "java" / "pom.xml", HERE / "java-sdk" / "pom.xml"):
         sh("java", "prefetch", ["mvn", "-B", "-q", "-f", str(pom), "dependency:resolve"])
+    if (sdk_dir() / "plivo-go" / "go.mod").is_file():
+        # The Go SDK's own dependencies, into the module cache (its tree is only read).
+        sh("go-sdk", "prefetch", ["go", "mod", "download"], cwd=sdk_dir() / "plivo-go")
