@@ -51,6 +51,8 @@ def diff(ref, got, path="") -> list[tuple[str, object, object]]:
 def compare_parses(row, output: dict, examples: list[str], reference: dict) -> None:
     """One cell per example: pass when both parses (by name, by uuid) equal the reference's."""
     parses = output.get("parses", {})
+    # Each difference once (a list index as [*]), with the examples and ways it was seen in.
+    grouped: dict[str, tuple[dict[str, None], set[str]]] = {}
     for ex in examples:
         got = parses.get(ex)
         ref = reference["parses"].get(ex, {})
@@ -61,14 +63,15 @@ def compare_parses(row, output: dict, examples: list[str], reference: dict) -> N
         for key in ("by_name", "by_uuid"):
             g, r = got.get(key, ABSENT), ref.get(key, ABSENT)
             if isinstance(g, dict) and "$error" in g:
-                problems.append(f"{key}: error: {one_line(g['$error'])}")
                 # Jackson's "at [Source: ...; line, column]" says nothing a cell needs.
                 brief = re.sub(r" at \[Source: .*?\]", "", one_line(g["$error"]))
+                problems.append((key, f"error: {brief}"))
                 short[key] = f"error: {one_line(brief, 120)}"
                 continue
             ds = diff(r, g)
             for path, a, b in ds:
-                problems.append(f"{key} `{path}`: Rust {show(a)}, {row.id} {show(b)}")
+                field = re.sub(r"\[\d+\]", "[*]", path)
+                problems.append((key, f"`{field}`: Rust {show(a)}, {row.id} {show(b)}"))
             if ds:
                 short[key] = (f"{len(ds)} diff(s), e.g. `{ds[0][0]}`: Rust {show(ds[0][1])}, "
                               f"here {show(ds[0][2])}")
@@ -79,9 +82,15 @@ def compare_parses(row, output: dict, examples: list[str], reference: dict) -> N
             else:
                 note = "; ".join(f"{key}: {text}" for key, text in short.items())
             row.cells[ex] = ("fail", note)
-            row.details += [f"{ex}: {p}" for p in problems]
+            for key, problem in problems:
+                seen, ways = grouped.setdefault(problem, ({}, set()))
+                seen[ex] = None
+                ways.add(key)
         else:
             row.cells[ex] = ("pass", "")
+    for problem, (seen, ways) in grouped.items():
+        how = "by name and by uuid" if len(ways) == 2 else next(iter(ways)).replace("_", " ")
+        row.details.append(f"{problem} ({', '.join(seen)}; {how})")
 
 
 # ---------------------------------------------------------------------------------- requests
