@@ -22,13 +22,6 @@ import (
 	plivo "github.com/plivo/plivo-go/v7"
 )
 
-type call struct {
-	ID       string  `json:"id"`
-	By       string  `json:"by"`
-	Mpc      string  `json:"mpc"`
-	CallUUID *string `json:"call_uuid"`
-}
-
 type operation struct {
 	ID         string          `json:"id"`
 	PathParams [][2]string     `json:"path_params"`
@@ -36,15 +29,11 @@ type operation struct {
 	Query      [][2]any        `json:"query"`
 }
 
-type config struct {
-	Operations   []operation       `json:"operations"`
-	AuthID       string            `json:"auth_id"`
-	AuthToken    string            `json:"auth_token"`
-	MpcName      string            `json:"mpc_name"`
-	MpcUUID      string            `json:"mpc_uuid"`
-	Examples     map[string]string `json:"examples"`
-	RequestsURL  string            `json:"requests_url"`
-	RequestCalls []call            `json:"request_calls"`
+// sdkConfig is the harness config (call and config: ../go-common/config.go), or the operations
+// config, which has operations too.
+type sdkConfig struct {
+	config
+	Operations []operation `json:"operations"`
 }
 
 // redirect sends every request to base (scheme, host, port, path prefix), keeping the SDK's
@@ -265,7 +254,7 @@ var methods = map[string]handler{
 
 // operations calls each operation of the spec through methods (see ../matrix/orchestrate.py):
 // once with no query parameter, and once more ("<id>+query") with each at its example.
-func operations(c *plivo.Client, cfg config) map[string]string {
+func operations(c *plivo.Client, cfg sdkConfig) map[string]string {
 	outcome := map[string]string{}
 	for _, op := range cfg.Operations {
 		base := strings.TrimSuffix(strings.TrimSuffix(op.ID, "ByName"), "ByUuid")
@@ -311,7 +300,7 @@ func main() {
 	if err != nil {
 		panic(err)
 	}
-	var cfg config
+	var cfg sdkConfig
 	if err := json.Unmarshal(raw, &cfg); err != nil {
 		panic(err)
 	}

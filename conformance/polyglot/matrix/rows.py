@@ -231,6 +231,7 @@ def go_generate(row, ctx):
 def go_build(row, ctx):
     h = fresh_dir(ws.W.work / "go-gen-harness")
     shutil.copy(HERE / "go-gen" / "main.go", h / "main.go")
+    shutil.copy(HERE / "go-common" / "config.go", h / "config.go")
     (h / "go.mod").write_text("module polyglot/gogen\n\ngo 1.23\n\n"
                               "require github.com/polyglot/plivompc v0.0.0\n\n"
                               "replace github.com/polyglot/plivompc => ../gen/go\n")
@@ -390,6 +391,7 @@ def go_sdk_build(row, ctx):
     src = sdk_source(row, "plivo-go", "baseclient.go", r'sdkVersion = "([^"]+)"')
     h = fresh_dir(ws.W.work / "go-sdk-harness")
     shutil.copy(HERE / "go-sdk" / "main.go", h / "main.go")
+    shutil.copy(HERE / "go-common" / "config.go", h / "config.go")
     (h / "go.mod").write_text(f"module polyglot/gosdk\n\ngo 1.23\n\nrequire {PLIVO_GO} v7.0.0\n\n"
                               f"replace {PLIVO_GO} => {src}\n")
     sh(row.id, "build", ["go", "mod", "tidy"], cwd=h)
