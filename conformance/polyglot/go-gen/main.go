@@ -15,22 +15,7 @@ import (
 	plivompc "github.com/polyglot/plivompc"
 )
 
-type call struct {
-	ID       string  `json:"id"`
-	By       string  `json:"by"`
-	Mpc      string  `json:"mpc"`
-	CallUUID *string `json:"call_uuid"`
-}
-
-type config struct {
-	AuthID       string            `json:"auth_id"`
-	AuthToken    string            `json:"auth_token"`
-	MpcName      string            `json:"mpc_name"`
-	MpcUUID      string            `json:"mpc_uuid"`
-	Examples     map[string]string `json:"examples"`
-	RequestsURL  string            `json:"requests_url"`
-	RequestCalls []call            `json:"request_calls"`
-}
+// call and config: ../go-common/config.go.
 
 func client(url string) *plivompc.APIClient {
 	conf := plivompc.NewConfiguration()

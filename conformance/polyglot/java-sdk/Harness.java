@@ -19,8 +19,15 @@ import com.plivo.api.models.multipartycall.MultiPartyCall;
 import com.plivo.api.models.multipartycall.MultiPartyCallParticipant;
 import com.plivo.api.models.multipartycall.MultiPartyCallParticipantList;
 import com.plivo.api.models.multipartycall.MultiPartyCallUtils;
+import com.plivo.api.util.PropertyFilter;
 import java.lang.reflect.Field;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.nio.file.Files;
 import java.nio.file.Paths;
 import java.util.Iterator;
@@ -69,6 +76,154 @@ public class Harness {
     return s.length() > 500 ? s.substring(0, 500) : s;
   }
 
+  // The operations run (see ../matrix/orchestrate.py): each operation of the spec that the SDK
+  // implements, as the static factory of MultiPartyCall that makes its request, by the
+  // operationId without its ByName/ByUuid ending, with the API names it takes after the MPC id
+  // (all strings); an operation missing here has no method in the SDK. Every other body field
+  // and query parameter goes to the request's setter of the same name in camelCase (Jackson
+  // converts the value to the setter's type; a comma-separated text to a list setter goes as
+  // its items; the range filters go as a PropertyFilter, see rangeFilters); a field with no
+  // setter is left out (the runner then finds it missing from the request). The request is sent by its own verb: list,
+  // update, create, delete or get, the first it has.
+  static final Map<String, String[]> METHODS = new LinkedHashMap<>();
+  static {
+    String[][] table = {
+      {"listMpcs", "lister"}, {"getMpc", "getter"}, {"startMpc", "starter"}, {"endMpc", "stopper"},
+      {"startMpcRecording", "recordStarter"}, {"stopMpcRecording", "recordStopper"},
+      {"pauseMpcRecording", "recordPause"}, {"resumeMpcRecording", "recordResume"},
+      {"addParticipant", "addParticipant", "role", "call_uuid"},
+      {"listParticipants", "participantList"},
+      {"getParticipant", "participantGetter", "member_id"},
+      {"updateParticipant", "participantUpdater", "member_id"},
+      {"kickParticipant", "participantKicker", "member_id"},
+      {"startParticipantRecording", "participantRecordStarter", "member_id"},
+      {"stopParticipantRecording", "participantRecordStopper", "member_id"},
+      {"pauseParticipantRecording", "participantRecordPause", "member_id"},
+      {"resumeParticipantRecording", "participantRecordResume", "member_id"},
+      {"startPlayAudio", "startPlayAudio", "member_id"}, {"stopPlayAudio", "stopPlayAudio", "member_id"},
+    };
+    for (String[] row : table) METHODS.put(row[0], Arrays.copyOfRange(row, 1, row.length));
+  }
+  static final String[] VERBS = {"list", "update", "create", "delete", "get"};
+  // The API's range filters (`end_time__gt`) are one PropertyFilter per field in the SDK
+  // (`endTime(PropertyFilter)`), its bound set by the method named here.
+  static final Map<String, String> BOUNDS = Map.of("gt", "greaterThan", "gte", "greaterOrEqual",
+                                                   "lt", "lessThan", "lte", "lessOrEqual");
+
+  /** Folds each `NAME__BOUND` value into a PropertyFilter under NAME. */
+  @SuppressWarnings("unchecked")
+  static void rangeFilters(Map<String, Object> values) throws Exception {
+    for (String key : new ArrayList<>(values.keySet())) {
+      String[] parts = key.split("__");
+      if (parts.length != 2 || !BOUNDS.containsKey(parts[1])) continue;
+      PropertyFilter<String> filter = (PropertyFilter<String>) values.computeIfAbsent(parts[0], k -> new PropertyFilter<String>());
+      PropertyFilter.class.getMethod(BOUNDS.get(parts[1]), Object.class).invoke(filter, ((JsonNode) values.remove(key)).asText());
+    }
+  }
+
+  static String camel(String snake) {
+    StringBuilder out = new StringBuilder();
+    boolean up = false;
+    for (char c : snake.toCharArray()) {
+      if (c == '_') { up = true; continue; }
+      out.append(up ? Character.toUpperCase(c) : c);
+      up = false;
+    }
+    return out.toString();
+  }
+
+  static Object invoke(Method m, Object target, Object... args) throws Exception {
+    try {
+      return m.invoke(target, args);
+    } catch (InvocationTargetException e) {
+      throw (e.getCause() instanceof Exception) ? (Exception) e.getCause() : e;
+    }
+  }
+
+  static String callOperation(PlivoClient client, JsonNode op, JsonNode query) throws Exception {
+    String[] entry = METHODS.get(op.get("id").asText().replaceAll("By(Name|Uuid)$", ""));
+    if (entry == null) return "unsupported: the SDK has no method for it";
+    Map<String, Object> values = new LinkedHashMap<>();
+    for (JsonNode p : op.get("path_params")) values.put(p.get(0).asText(), p.get(1));
+    JsonNode body = op.get("body");
+    if (body != null && body.isObject()) body.fields().forEachRemaining(e -> values.put(e.getKey(), e.getValue()));
+    for (JsonNode q : query) values.put(q.get(0).asText(), q.get(1));
+    rangeFilters(values);
+    List<Object> args = new ArrayList<>();
+    if (!entry[0].equals("lister")) {
+      args.add(values.containsKey("mpc_name") ? MultiPartyCallUtils.friendlyName(((JsonNode) values.get("mpc_name")).asText())
+                                              : MultiPartyCallUtils.mpcUuid(((JsonNode) values.get("mpc_uuid")).asText()));
+    }
+    for (int i = 1; i < entry.length; i++) {
+      JsonNode v = (JsonNode) values.get(entry[i]);
+      args.add(v == null ? null : v.asText());
+    }
+    Method factory = null;
+    for (Method m : MultiPartyCall.class.getMethods()) {
+      if (m.getName().equals(entry[0]) && Modifier.isStatic(m.getModifiers()) && m.getParameterCount() == args.size()
+          && Arrays.stream(m.getParameterTypes()).allMatch(t -> t == String.class)) factory = m;
+    }
+    if (factory == null) return "unsupported: no MultiPartyCall." + entry[0] + " with " + args.size() + " string(s)";
+    Object request = invoke(factory, null, args.toArray());
+    List<String> unfit = new ArrayList<>();
+    for (Map.Entry<String, Object> v : values.entrySet()) {
+      String name = v.getKey();
+      if (name.equals("auth_id") || name.equals("mpc_name") || name.equals("mpc_uuid")
+          || Arrays.asList(entry).subList(1, entry.length).contains(name)) continue;
+      for (Method m : request.getClass().getMethods()) {
+        if (!m.getName().equals(camel(name)) || m.getParameterCount() != 1) continue;
+        if (v.getValue() instanceof PropertyFilter) {
+          invoke(m, request, v.getValue());
+          break;
+        }
+        try {
+          JsonNode given = (JsonNode) v.getValue();
+          // A list setter for a comma-separated field of the API: the list a caller would pass.
+          if (List.class.isAssignableFrom(m.getParameterTypes()[0]) && given.isTextual()) {
+            ArrayNode items = json.createArrayNode();
+            for (String item : given.asText().split(",")) items.add(item);
+            given = items;
+          }
+          Object value = json.convertValue(given, json.constructType(m.getGenericParameterTypes()[0]));
+          invoke(m, request, value);
+        } catch (IllegalArgumentException e) {
+          unfit.add(m.getName() + "(" + m.getParameterTypes()[0].getSimpleName() + ") cannot take " + v.getValue());
+        }
+        break;
+      }
+    }
+    invoke(request.getClass().getMethod("client", PlivoClient.class), request, client);
+    for (String verb : VERBS) {
+      Method send;
+      try {
+        send = request.getClass().getMethod(verb);
+      } catch (NoSuchMethodException e) {
+        continue;
+      }
+      invoke(send, request);
+      return unfit.isEmpty() ? "ok" : "error: the SDK's setter " + String.join("; ", unfit);
+    }
+    return "unsupported: " + request.getClass().getSimpleName() + " has no verb to send it";
+  }
+
+  static ObjectNode operations(PlivoClient client, JsonNode cfg) {
+    ObjectNode outcome = json.createObjectNode();
+    for (JsonNode op : cfg.get("operations")) {
+      String id = op.get("id").asText();
+      Map<String, JsonNode> runs = new LinkedHashMap<>();
+      runs.put(id, json.createArrayNode());
+      if (op.get("query").size() > 0) runs.put(id + "+query", op.get("query"));
+      for (Map.Entry<String, JsonNode> run : runs.entrySet()) {
+        try {
+          outcome.put(run.getKey(), callOperation(client, op, run.getValue()));
+        } catch (Exception e) {
+          outcome.put(run.getKey(), "error: " + errorText(e));
+        }
+      }
+    }
+    return outcome;
+  }
+
   public static void main(String[] args) throws Exception {
     JsonNode cfg = json.readTree(new String(Files.readAllBytes(Paths.get(args[0])), "UTF-8"));
     OkHttpClient.Builder http = new OkHttpClient.Builder().addInterceptor(chain -> {
@@ -81,6 +236,12 @@ public class Harness {
     PlivoClient client = new PlivoClient(cfg.get("auth_id").asText(), cfg.get("auth_token").asText(), http);
     ObjectNode out = json.createObjectNode();
     out.put("client", "plivo-java");
+    if (cfg.has("operations")) {
+      base = HttpUrl.parse(cfg.get("requests_url").asText());
+      out.set("operations", operations(client, cfg));
+      System.out.println(json.writeValueAsString(out));
+      System.exit(0);
+    }
     ObjectNode parses = out.putObject("parses");
     Iterator<Map.Entry<String, JsonNode>> it = cfg.get("examples").fields();
     while (it.hasNext()) {

@@ -51,6 +51,8 @@ def diff(ref, got, path="") -> list[tuple[str, object, object]]:
 def compare_parses(row, output: dict, examples: list[str], reference: dict) -> None:
     """One cell per example: pass when both parses (by name, by uuid) equal the reference's."""
     parses = output.get("parses", {})
+    # Each difference once (a list index as [*]), with the examples and ways it was seen in.
+    grouped: dict[str, tuple[dict[str, None], set[str]]] = {}
     for ex in examples:
         got = parses.get(ex)
         ref = reference["parses"].get(ex, {})
@@ -61,14 +63,15 @@ def compare_parses(row, output: dict, examples: list[str], reference: dict) -> N
         for key in ("by_name", "by_uuid"):
             g, r = got.get(key, ABSENT), ref.get(key, ABSENT)
             if isinstance(g, dict) and "$error" in g:
-                problems.append(f"{key}: error: {one_line(g['$error'])}")
                 # Jackson's "at [Source: ...; line, column]" says nothing a cell needs.
                 brief = re.sub(r" at \[Source: .*?\]", "", one_line(g["$error"]))
+                problems.append((key, f"error: {brief}"))
                 short[key] = f"error: {one_line(brief, 120)}"
                 continue
             ds = diff(r, g)
             for path, a, b in ds:
-                problems.append(f"{key} `{path}`: Rust {show(a)}, {row.id} {show(b)}")
+                field = re.sub(r"\[\d+\]", "[*]", path)
+                problems.append((key, f"`{field}`: Rust {show(a)}, {row.id} {show(b)}"))
             if ds:
                 short[key] = (f"{len(ds)} diff(s), e.g. `{ds[0][0]}`: Rust {show(ds[0][1])}, "
                               f"here {show(ds[0][2])}")
@@ -79,9 +82,15 @@ def compare_parses(row, output: dict, examples: list[str], reference: dict) -> N
             else:
                 note = "; ".join(f"{key}: {text}" for key, text in short.items())
             row.cells[ex] = ("fail", note)
-            row.details += [f"{ex}: {p}" for p in problems]
+            for key, problem in problems:
+                seen, ways = grouped.setdefault(problem, ({}, set()))
+                seen[ex] = None
+                ways.add(key)
         else:
             row.cells[ex] = ("pass", "")
+    for problem, (seen, ways) in grouped.items():
+        how = "by name and by uuid" if len(ways) == 2 else next(iter(ways)).replace("_", " ")
+        row.details.append(f"{problem} ({', '.join(seen)}; {how})")
 
 
 # ---------------------------------------------------------------------------------- requests
@@ -118,7 +127,8 @@ def check_request(cfg: dict, call: dict, rec: dict | None, defaults: dict[str, s
     if segments != want["segments"]:
         spec_path = "/".join(urllib.parse.quote(s, safe="") for s in want["segments"])
         cut = len("/v1/Account/") + len(cfg["auth_id"])
-        short = (lambda p: "…" + p[cut:] if p[:cut] == spec_path[:cut] else p)
+        def short(p: str) -> str:
+            return "…" + p[cut:] if p[:cut] == spec_path[:cut] else p
         problems.append(f"path {short(raw_path)} (spec: {short(spec_path)})")
     query = urllib.parse.parse_qs(raw_query, keep_blank_values=True)
     for name, default in defaults.items():
@@ -193,9 +203,11 @@ def _decoded(path: str) -> list[str]:
 
 def _op_matches(op: dict, rec: dict) -> bool:
     """The record is a request of this operation: same method, and the path fits the spec's
-    template segment by segment (literal parts equal)."""
-    tmpl = op["path"].split("/")
-    got = _decoded(rec["path"])
+    template segment by segment (literal parts equal), trailing slash or not."""
+    # Without the trailing slash too: such a request is this operation's, with a wrong path
+    # (check_operation names it), not a request of no operation.
+    tmpl = op["path"].rstrip("/").split("/")
+    got = _decoded(rec["path"].rstrip("/"))
     return rec["method"] == op["method"] and len(tmpl) == len(got) and \
         all(_segment_pattern(t).match(g) for t, g in zip(tmpl, got))
 
@@ -236,7 +248,18 @@ def check_operation(cfg: dict, op: dict, rec: dict, notes: set[str]) -> list[str
         if sent is ABSENT:
             problems.append("no body (spec: the requestBody example)")
         else:
+            defaults = op.get("body_defaults", {})
             for path, a, b in diff(op["body"], sent):
+                # A field at the schema's default means what leaving it out means: sent
+                # when the example leaves it out, or left out when the example has it.
+                if a is ABSENT and path in defaults and diff(defaults[path], b) == []:
+                    notes.add(f"{op['id']}: sends `{path}: {show(b)}` (the spec's default) "
+                              "when not asked to")
+                    continue
+                if b is ABSENT and path in defaults and diff(defaults[path], a) == []:
+                    notes.add(f"{op['id']}: leaves out `{path}` (the example's {show(a)} is "
+                              "the spec's default)")
+                    continue
                 problems.append(f"body `{path}`: spec {show(a)}, sent {show(b)}")
     if basic_credentials(rec) != f"{cfg['auth_id']}:{cfg['auth_token']}":
         problems.append("Authorization is not Basic auth_id:auth_token")
@@ -295,6 +318,11 @@ def query_cell(row, outcome: dict, cfg: dict, with_query: list) -> None:
         row.cells["operations with query"] = ("skip", "the spec has no query parameter")
         return
     failed = []
+    missing = [op["id"] for op, _ in with_query if unsupported(outcome.get(op["id"] + "+query"))]
+    with_query = [(op, recs) for op, recs in with_query if op["id"] not in missing]
+    if not with_query:
+        row.cells["operations with query"] = ("skip", "not in the client: " + ", ".join(missing))
+        return
     for op, recs in with_query:
         problems = []
         said = outcome.get(op["id"] + "+query")
@@ -316,6 +344,9 @@ def query_cell(row, outcome: dict, cfg: dict, with_query: list) -> None:
             problems.append(client_reason(said, recs[0] if recs else None))
         if problems:
             failed.append((op["id"], problems))
+    per_op = row.state.setdefault("per_op", {})
+    for op_id, problems in failed:
+        per_op.setdefault(op_id, []).extend(f"with query: {p}" for p in problems)
     n = len(with_query)
     if failed:
         row.cells["operations with query"] = ("fail", f"{n - len(failed)}/{n} operations; " +
@@ -325,7 +356,13 @@ def query_cell(row, outcome: dict, cfg: dict, with_query: list) -> None:
     else:
         names = sum(len(op["query"]) for op, _ in with_query)
         row.cells["operations with query"] = (
-            "pass", f"{n}/{n} operations, {names} query parameters at their examples")
+            "pass", f"{n}/{n} operations, {names} query parameters at their examples" +
+            (f" (not in the client: {', '.join(missing)})" if missing else ""))
+
+
+def unsupported(said) -> bool:
+    """The harness's word that the client has no way to make this call (an SDK without it)."""
+    return isinstance(said, str) and said.startswith("unsupported")
 
 
 def compare_operations(row, output: dict, cfg: dict, ops: list[dict], records: list[dict],
@@ -335,7 +372,7 @@ def compare_operations(row, output: dict, cfg: dict, ops: list[dict], records: l
     outcome = output.get("operations", {})
     failed, notes = [], set()
     left = list(records)
-    with_query = []
+    with_query, missing = [], []
     for op in ops:
         recs = [r for r in left if _op_matches(op, r)]
         for r in recs:
@@ -348,6 +385,11 @@ def compare_operations(row, output: dict, cfg: dict, ops: list[dict], records: l
             with_query.append((op, asked))
         problems = []
         said = outcome.get(op["id"])
+        if unsupported(said):
+            missing.append(op["id"])
+            if recs:
+                failed.append((op["id"], [f"said {said!r} but sent {len(recs)} request(s)"]))
+            continue
         if said is None:
             problems.append("not called (the harness did not report it)")
         if not recs:
@@ -365,18 +407,70 @@ def compare_operations(row, output: dict, cfg: dict, ops: list[dict], records: l
                                    ", ".join(f"{r['method']} {r['path']}" for r in left[:3])]))
     if dropped:
         failed.append(("(mock)", [f"the mock dropped {dropped} recorded request(s)"]))
+    per_op = row.state.setdefault("per_op", {})
+    for op in ops:
+        per_op.setdefault(op["id"], None if op["id"] in missing else [])
+    for op_id, problems in failed:
+        if op_id in per_op:
+            per_op[op_id] = (per_op[op_id] or []) + problems
     query_cell(row, outcome, cfg, with_query)
-    n_ok = len(ops) - sum(1 for op_id, _ in failed if not op_id.startswith("("))
+    n = len(ops) - len(missing)
+    n_ok = n - sum(1 for op_id, _ in failed if not op_id.startswith("("))
     what = "method, path, query, JSON body, Basic auth; answer decoded"
+    if missing:
+        what += f"; not in the client: {', '.join(missing)}"
+        row.details.append(f"operations not in the client: {', '.join(missing)}")
     if failed:
         def brief(ps: list[str]) -> str:
             # The request's own faults first; the client's error then follows from the mock's
             # 400 and is in the notes.
             own = [p for p in ps if not p.startswith("client:")] or ps
             return ", ".join(one_line(p, 160) for p in own)
-        row.cells["operations"] = ("fail", f"{n_ok}/{len(ops)} operations; " + "; ".join(
+        row.cells["operations"] = ("fail", f"{n_ok}/{n} operations; " + "; ".join(
             f"{op_id}: {brief(ps)}" for op_id, ps in failed))
         row.details += [f"operation {op_id}: {p}" for op_id, ps in failed for p in ps]
     else:
-        row.cells["operations"] = ("pass", f"{len(ops)}/{len(ops)} operations: {what}")
+        row.cells["operations"] = ("pass", f"{n}/{n} operations: {what}")
     row.details += sorted(notes)
+
+
+# ------------------------------------------------------------------------ one cell per operation
+def brief_problems(problems: list[str], limit: int = 140) -> str:
+    """The request's own faults first (the client's error mostly follows from the mock's 400)."""
+    own = [p for p in problems if not p.startswith("client:")] or problems
+    text = one_line("; ".join(own))
+    return text if len(text) <= limit else f"{one_line(text, limit)} (+ notes)"
+
+
+def operation_cells(row, ops: list[dict], examples: list[str], list_ops: tuple[str, ...]) -> None:
+    """One cell per operation: its request as the spec says and its answer decoded (the
+    operations run), and for the participant list also every example's parse against the Rust
+    client's and the request check (encoded name, call_uuid)."""
+    per_op = row.state.get("per_op")
+    ex_cells = [(ex, row.cells.get(ex, ("skip", ""))) for ex in examples]
+    check = row.cells.get("request check", ("skip", ""))
+    for op in ops:
+        parts, status = [], "pass"
+        if per_op is None:
+            ran = row.cells.get("operations", ("skip", ""))
+            status, why = ran if ran[0] != "pass" else ("skip", "")
+            parts.append(why or "not run")
+        elif per_op.get(op["id"]) is None:
+            status, parts = "skip", ["not in the client"]
+        elif per_op[op["id"]]:
+            status = "fail"
+            parts.append(brief_problems(per_op[op["id"]]))
+        if op["id"] in list_ops:
+            bad = [(ex, c) for ex, c in ex_cells if c[0] == "fail"]
+            passed = sum(1 for _, c in ex_cells if c[0] == "pass")
+            if passed or bad:
+                if status == "skip":
+                    status, parts = "pass", []
+                parts.append(f"examples {passed}/{len(ex_cells)}" +
+                             (f" ({bad[0][0]}: {one_line(bad[0][1][1], 100)})" if bad else ""))
+                if bad:
+                    status = "fail"
+            if check[0] == "fail":
+                status = "fail"
+                parts.append(f"request check: {one_line(check[1], 100)}")
+        row.cells[op["id"]] = (status, "; ".join(p for p in parts if p))

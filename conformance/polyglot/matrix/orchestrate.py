@@ -16,8 +16,9 @@ The scope is the participant list (`listParticipantsByName`, `listParticipantsBy
 200 example of those two operations, and the request checks below. The generated clients are
 generated from the whole spec all the same.
 
-The operations run (generated clients only, `Row.ops`): every operation of the spec, once, read
-from the spec alone. Its config (JSON, `<target>/polyglot/operations.json`):
+The operations run (`Row.ops`: the generated clients that run, and Plivo's SDKs through the
+table of their methods in each SDK harness): every operation of the spec, once, read from the
+spec alone. Its config (JSON, `<target>/polyglot/operations.json`):
   auth_id, auth_token, requests_url,
   operations: [{id, api (the tag as a class name, e.g. MultiPartyCallsApi), method, path,
                 path_params: [[name, example value]] in path order, body (the first example of
@@ -28,9 +29,13 @@ An operation with query parameters is called twice: once with none, once (report
 `<id>+query`) with every query parameter set to its example, by the generator's own naming
 (the name as given in Python, Ruby; camelCase fields or setters in TypeScript, Go; position
 after the path values in Java, PHP).
-Each harness then calls every operation by reflection on the generated API classes (no code per
-operation) against the mock's default answer, and prints {"client", "operations": {id: "ok" |
-"error: ..."}}; the runner checks what the mock recorded (compare.compare_operations).
+Each generated client's harness then calls every operation by reflection on the generated API
+classes (no code per operation), each SDK's harness through its table (operationId without
+ByName/ByUuid -> the SDK's method, arguments from the same path values, body example and
+query), against the mock's default answer, and prints {"client", "operations": {id: "ok" |
+"error: ..." | "unsupported: ..." (no such method in the SDK)}}; the runner checks what the mock
+recorded (compare.compare_operations) and gives each operation its own cell
+(compare.operation_cells).
 """
 
 from __future__ import annotations
@@ -45,6 +50,7 @@ import urllib.parse
 from pathlib import Path
 
 from . import compare, rows as rowdefs
+from .prism import prism_row
 from . import workspace as ws
 from .rows import Context, Row
 from .workspace import ROOT, StepError
@@ -185,13 +191,16 @@ def all_operations(spec: dict) -> list[dict]:
                 if value is None:
                     value = next(iter(p.get("examples", {}).values()), {}).get("value")
                 path_params.append([name, str(value)])
-            body, model, required = None, None, False
+            body, model, required, body_defaults = None, None, False, {}
             rb = op.get("requestBody")
             if rb:
                 required = bool(_resolve(spec, rb).get("required"))
                 media = _resolve(spec, rb).get("content", {}).get("application/json", {})
                 ref = media.get("schema", {}).get("$ref", "")
                 model = ref.rsplit("/", 1)[-1] or None
+                props = _resolve(spec, media.get("schema", {})).get("properties", {})
+                body_defaults = {k: _resolve(spec, v)["default"] for k, v in props.items()
+                                 if "default" in _resolve(spec, v)}
                 exs = media.get("examples") or {}
                 if exs:
                     body = _resolve(spec, next(iter(exs.values()))).get("value")
@@ -205,18 +214,19 @@ def all_operations(spec: dict) -> list[dict]:
                         value = next(iter(p.get("examples", {}).values()), {}).get("value")
                     if value is not None:
                         query.append([p["name"], value])
-            ops.append({"id": op["operationId"], "query": query, "api": _camel_class((op.get("tags") or
-                                                                      ["Default"])[0]),
+            tag = (op.get("tags") or ["Default"])[0]
+            ops.append({"id": op["operationId"], "query": query, "api": _camel_class(tag),
                         "method": method.upper(), "path": path, "path_params": path_params,
                         "body": body, "body_model": model, "body_required": required,
-                        "defaults": query_defaults(params)})
+                        "defaults": query_defaults(params), "body_defaults": body_defaults})
     return ops
 
 
 def operations_config(cfg: dict, ops: list[dict]) -> dict:
     return {"auth_id": cfg["auth_id"], "auth_token": cfg["auth_token"],
             "requests_url": cfg["requests_url"],
-            "operations": [{k: v for k, v in op.items() if k != "defaults"} for op in ops]}
+            "operations": [{k: v for k, v in op.items() if k not in ("defaults", "body_defaults")}
+                           for op in ops]}
 
 
 def harness_config(mock: Mock, params: list[dict], examples: list[str]) -> dict:
@@ -277,6 +287,8 @@ def run_row(row: Row, ctx: Context, mock: Mock, examples: list[str], reference: 
     for step, fn in (("generate", row.generate), ("build", row.build)):
         try:
             row.cells[step] = fn(row, ctx) if fn else ("skip", "")
+        except rowdefs.Skip as e:
+            row.cells[step] = ("skip", str(e))
         except StepError as e:
             row.cells[step] = ("fail", str(e))
         # A generate cell that failed with a client all the same (see rows.gen_cli) goes on.
@@ -313,6 +325,7 @@ def run_row(row: Row, ctx: Context, mock: Mock, examples: list[str], reference: 
         if "run" in row.cells:
             row.details.append(f"harness: {row.cells['run'][1]}")
     run_operations(row, ctx, mock, ctx.operations)
+    compare.operation_cells(row, ctx.operations, examples, OPERATIONS)
     row.seconds = time.monotonic() - started
     return output
 
@@ -358,6 +371,18 @@ def run_matrix(spec: Path, mock_url: str, only: set[str] | None) -> dict:
 
     columns = ["generate", "build"] + examples + ["request check", "operations",
                                                   "operations with query"]
+    op_columns = [op["id"] for op in ops]
+    rows = [{
+        "id": r.id, "language": r.language, "client": r.client,
+        "cells": {c: {"status": r.cells.get(c, ("skip", ""))[0],
+                      "note": scrub(r.cells.get(c, ("skip", ""))[1])}
+                  for c in columns + op_columns},
+        "details": [scrub(d) for d in r.details],
+        "seconds": round(r.seconds, 1),
+    } for r in selected]
+    prism = prism_row(op_columns) if only is None or "prism" in only else None
+    if prism:
+        rows.append(prism)
     return {
         "spec": {"path": ws.W.shown(spec), "sha256": _sha256(spec)},
         "generator": f"openapi-generator-cli {rowdefs.OPENAPI_GENERATOR_CLI}",
@@ -365,14 +390,9 @@ def run_matrix(spec: Path, mock_url: str, only: set[str] | None) -> dict:
         "all_operations": len(ops),
         "examples": examples,
         "columns": columns,
+        "op_columns": op_columns,
         "encoded_name": ENCODED_NAME,
-        "rows": [{
-            "id": r.id, "language": r.language, "client": r.client,
-            "cells": {c: {"status": r.cells.get(c, ("skip", ""))[0],
-                          "note": scrub(r.cells.get(c, ("skip", ""))[1])} for c in columns},
-            "details": [scrub(d) for d in r.details],
-            "seconds": round(r.seconds, 1),
-        } for r in selected],
+        "rows": rows,
         "only": sorted(only) if only else None,
         "seconds": round(time.monotonic() - started, 1),
     }

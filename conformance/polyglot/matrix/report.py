@@ -25,8 +25,21 @@ def cell_text(cell: dict) -> str:
     return f"{cell['status']}: {note}" if note else cell["status"]
 
 
+def table(rows: list[dict], cols: list[str]) -> list[str]:
+    """A Markdown table: id, language, client, then one column per name in cols (read_matrix
+    reads every such table back)."""
+    lines = ["| id | language | client | " + " | ".join(cols) + " |",
+             "|---|---|---|" + "---|" * len(cols)]
+    for r in rows:
+        cells = [cell_text(r["cells"].get(c, {"status": "skip", "note": ""})) for c in cols]
+        lines.append(f"| {r['id']} | {r['language']} | {r['client']} | " + " | ".join(cells) +
+                     " |")
+    return lines
+
+
 def render(results: dict) -> str:
     cols = results["columns"]
+    op_cols = results.get("op_columns", [])
     ops = " and ".join(f"`{op}`" for op in results["operations"])
     lines = [
         "# Cross-language conformance matrix",
@@ -52,18 +65,33 @@ def render(results: dict) -> str:
         "default answer without error. Operations with query: each operation that has query "
         "parameters is called once more with every one set to its example (by the "
         "generator's naming: the name as given, camelCase, or position), and the query the "
-        "mock recorded must hold each with that value. Plivo's SDKs and the Rust reference "
-        "stay on the participant list (their operations cells are skipped). "
+        "mock recorded must hold each with that value. Plivo's SDKs call each operation they "
+        "implement through a table in their harness (operationId -> the SDK's method, the "
+        "arguments built from the same path values, body example and query); an operation "
+        "with no method in the SDK is `skip: not in the client`. A field at the spec's schema "
+        "default that a client sends unasked, or leaves out, is a note, not a failure. The "
+        "Rust reference stays on the participant list. "
         "`.ci/polyglot` fails when a cell that passes here fails.",
         "",
-        "| id | language | client | " + " | ".join(cols) + " |",
-        "|---|---|---|" + "---|" * len(cols),
+        "## By operation",
+        "",
+        "One cell per operation of the spec: its request (method, path, query, JSON body, Basic "
+        "auth) and its answer decoded; for the participant list also the examples' parses "
+        "(passed/total) and the request check. The notes per row are under *What differs*. "
+        "The `prism` row summarises Stoplight Prism as a mock of the spec from the committed "
+        "`conformance/prism/PRISM.md` (`.ci/prism` runs after the matrix): per operation, its "
+        "mock served every documented response, the Rust client decoded each, and its proxy let "
+        "the spec's example requests through.",
+        "",
     ]
-    for r in results["rows"]:
-        cells = [cell_text(r["cells"][c]) for c in cols]
-        lines.append(f"| {r['id']} | {r['language']} | {r['client']} | " + " | ".join(cells) +
-                     " |")
-    lines += ["", "## Differences and notes", ""]
+    lines += table(results["rows"], op_cols)
+    lines += [
+        "",
+        "## Participant list, examples and summaries",
+        "",
+    ]
+    lines += table([r for r in results["rows"] if not r.get("operations_only")], cols)
+    lines += ["", "## What differs", ""]
     for r in results["rows"]:
         if r["details"]:
             lines += [f"### {r['id']}", ""] + [f"- {d}" for d in r["details"]] + [""]
@@ -77,8 +105,9 @@ def timings(results: dict) -> str:
 
 
 def read_matrix(text: str) -> tuple[list[str], dict[tuple[str, str], str]]:
-    """The result columns, and (row id, column) -> pass|fail|skip, from a MATRIX.md."""
-    out, header = {}, None
+    """The result columns of every table, and (row id, column) -> pass|fail|skip, from a
+    MATRIX.md."""
+    out, header, columns = {}, None, []
     for line in text.splitlines():
         if not line.startswith("| "):
             continue
@@ -86,11 +115,12 @@ def read_matrix(text: str) -> tuple[list[str], dict[tuple[str, str], str]]:
         if cells[0] == "id":
             # The id, language and client columns; an older MATRIX.md ended with a time column.
             header = [c for c in cells if c != "time"]
+            columns += [c for c in header[3:] if c not in columns]
             continue
         if header and len(cells) >= len(header):
             for col, cell in zip(header[3:], cells[3:]):
                 out[(cells[0], col)] = cell.split(":", 1)[0].strip()
-    return (header or [])[3:], out
+    return columns, out
 
 
 def regressions(old: str, new: str, rows: set[str] | None = None) -> tuple[list[str], list[str]]:

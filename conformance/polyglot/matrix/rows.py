@@ -3,8 +3,11 @@
 A generated client is generated from the whole spec by openapi-generator into
 `<target>/polyglot/gen/<generator>`, built with its language's own toolchain and run through
 the committed harness in `conformance/polyglot/<row>/`. An official SDK is installed from its
-registry at the pinned version. Every harness gets one argument, the harness config (see
-orchestrate.py), and prints one JSON document on its last line of stdout:
+registry at the pinned version (Python, Node, Java), or run from its source tree in
+`../shared/sdk` (`$PLIVO_SDK_DIR`), which no registry here serves: Go (a replace directive, its
+dependencies from the Go module proxy), Ruby and PHP (on Debian's packages). Every harness gets
+one argument, the harness config (see orchestrate.py), and prints one JSON document on its last
+line of stdout:
 
   {"client": "...", "parses": {example: {"by_name": page | {"$error"}, "by_uuid": ...}},
    "calls": {id: "ok" | "error: ..."}}
@@ -20,6 +23,7 @@ Each step returns (status, note) with status pass or skip, or raises StepError (
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -37,9 +41,13 @@ OPENAPI_GENERATOR_CLI = "7.26.0"  # PyPI wheel; it ships the generator jar
 PLIVO_PYTHON = "4.63.0"  # PyPI
 PLIVO_NODE = "4.79.0"  # npm
 PLIVO_JAVA = "5.46.3"  # Maven Central, com.plivo:plivo-java
-PLIVO_GO = "github.com/plivo/plivo-go/v7"  # Go module proxy (refused here, see go-sdk)
+PLIVO_GO = "github.com/plivo/plivo-go/v7"  # run from source (see sdk_dir); the proxy refuses it
 TYPESCRIPT = "5.9.3"  # npm, compiles the typescript-fetch client
 # ---------------------------------------------------------------------------------------------
+
+
+class Skip(Exception):
+    """A step cannot run here; the message says why (the cell is a skip, not a failure)."""
 
 
 @dataclass
@@ -223,6 +231,7 @@ def go_generate(row, ctx):
 def go_build(row, ctx):
     h = fresh_dir(ws.W.work / "go-gen-harness")
     shutil.copy(HERE / "go-gen" / "main.go", h / "main.go")
+    shutil.copy(HERE / "go-common" / "config.go", h / "config.go")
     (h / "go.mod").write_text("module polyglot/gogen\n\ngo 1.23\n\n"
                               "require github.com/polyglot/plivompc v0.0.0\n\n"
                               "replace github.com/polyglot/plivompc => ../gen/go\n")
@@ -356,21 +365,91 @@ def node_sdk_run(row, ctx):
                         env={"NODE_PATH": str(ws.W.node / "node_modules")})
 
 
+NO_SOURCE = "no source of"  # how a build cell starts when the SDK's source tree is absent
+
+
+def sdk_dir() -> Path:
+    """Where Plivo's SDK repositories are (`$PLIVO_SDK_DIR`, else `<repo>/../shared/sdk`): the
+    Go, Ruby and PHP SDKs run from their source, which no registry here serves."""
+    env = os.environ.get("PLIVO_SDK_DIR")
+    return Path(env).resolve() if env else (ROOT.parent / "shared" / "sdk").resolve()
+
+
+def sdk_source(row: Row, repo: str, version_file: str, version_pattern: str) -> Path:
+    """The SDK's source tree; its version (read from `version_file`) goes into the row's client
+    label. Raises Skip when the tree is absent."""
+    src = sdk_dir() / repo
+    if not (src / version_file).is_file():
+        raise Skip(f"{NO_SOURCE} {repo} at {src} (set PLIVO_SDK_DIR to the folder of Plivo's "
+                   "SDK repositories)")
+    found = re.search(version_pattern, (src / version_file).read_text())
+    row.client = f"official SDK: {repo} {found.group(1) if found else '?'} (source)"
+    return src
+
+
 def go_sdk_build(row, ctx):
-    h = ws.W.work / "go-sdk-harness"
-    h.mkdir(parents=True, exist_ok=True)
-    probe = subprocess.run(["go", "list", "-m", "-json", f"{PLIVO_GO}@latest"], cwd=h,
-                           capture_output=True, text=True)
-    if probe.returncode != 0:
-        why = (probe.stderr.strip().splitlines() or ["?"])
-        reason = next((line.strip() for line in why if "403" in line or "not available" in line),
-                      why[-1])
-        # No registry host in the matrix: keep the status and the proxy's words only.
-        reason = re.sub(r"reading \S+: ", "", reason.strip())
-        row.details.append(f"`go list -m {PLIVO_GO}@latest`: {reason}")
-        return "skip", "the Go module proxy refuses plivo-go here (403 'not available')"
-    raise StepError("plivo-go is served now: write conformance/polyglot/go-sdk/ "
-                    "(see matrix/rows.py)")
+    src = sdk_source(row, "plivo-go", "baseclient.go", r'sdkVersion = "([^"]+)"')
+    h = fresh_dir(ws.W.work / "go-sdk-harness")
+    shutil.copy(HERE / "go-sdk" / "main.go", h / "main.go")
+    shutil.copy(HERE / "go-common" / "config.go", h / "config.go")
+    (h / "go.mod").write_text(f"module polyglot/gosdk\n\ngo 1.23\n\nrequire {PLIVO_GO} v7.0.0\n\n"
+                              f"replace {PLIVO_GO} => {src}\n")
+    sh(row.id, "build", ["go", "mod", "tidy"], cwd=h)
+    sh(row.id, "build", ["go", "build", "-o", "harness", "."], cwd=h)
+    go = version_of(["go", "env", "GOVERSION"])
+    return "pass", (f"go build against ../shared/sdk/plivo-go (replace directive; its "
+                    f"dependencies from the Go module proxy; {go})")
+
+
+def go_sdk_run(row, ctx):
+    return harness_json(row, ctx, [str(ws.W.work / "go-sdk-harness" / "harness")])
+
+
+# Debian's packages for the Ruby SDK, and what each provides (the SDK's gemspec wants faraday
+# ~> 2.7, jwt, htmlentities; Debian has faraday 1.1, whose `:json` response middleware is in
+# faraday_middleware).
+RUBY_SDK_GEMS = {"faraday": "ruby-faraday", "faraday_middleware": "ruby-faraday-middleware",
+                 "jwt": "ruby-jwt", "htmlentities": "ruby-htmlentities"}
+
+
+def ruby_sdk_build(row, ctx):
+    src = sdk_source(row, "plivo-ruby", "lib/plivo/version.rb", r'VERSION = "([^"]+)"')
+    if not have("ruby"):
+        return "skip", f"no ruby: apt-get install ruby {' '.join(RUBY_SDK_GEMS.values())}"
+    missing = [pkg for gem, pkg in RUBY_SDK_GEMS.items()
+               if subprocess.run(["ruby", "-e", f"require '{gem}'"],
+                                 capture_output=True).returncode != 0]
+    if missing:
+        return "skip", f"missing Debian package(s): apt-get install {' '.join(missing)}"
+    faraday = sh(row.id, "build", ["ruby", "-I", str(src / "lib"), "-e",
+                                   "require 'faraday'; require 'faraday_middleware'; "
+                                   "require 'plivo'; print Faraday::VERSION"]).strip()
+    return "pass", (f"loads from ../shared/sdk/plivo-ruby on Debian's ruby "
+                    f"{version_of(['ruby', '-e', 'print RUBY_VERSION'])}, faraday {faraday} + "
+                    "faraday_middleware (the gemspec asks faraday ~> 2.7)")
+
+
+def ruby_sdk_run(row, ctx):
+    return harness_json(row, ctx, ["ruby", "-I", str(sdk_dir() / "plivo-ruby" / "lib"),
+                                   str(HERE / "ruby-sdk" / "harness.rb")])
+
+
+def php_sdk_build(row, ctx):
+    src = sdk_source(row, "plivo-php", "src/Plivo/Version.php", r"MAJOR = (\d+)")
+    if not have("php"):
+        return "skip", "no php: apt-get install php-cli php-curl php-mbstring php-guzzlehttp-guzzle"
+    if not PHP_AUTOLOAD.exists():
+        return "skip", "no guzzle: apt-get install php-guzzlehttp-guzzle"
+    version = sh(row.id, "build", ["php", str(HERE / "php-sdk" / "harness.php"), "--check",
+                                   str(src)]).strip()
+    row.client = f"official SDK: plivo-php {version} (source)"
+    return "pass", (f"loads from ../shared/sdk/plivo-php on Debian's php "
+                    f"{version_of(['php', '-r', 'echo PHP_VERSION;'])} + php-guzzlehttp-guzzle")
+
+
+def php_sdk_run(row, ctx):
+    return harness_json(row, ctx, ["php", str(HERE / "php-sdk" / "harness.php"),
+                                   str(sdk_dir() / "plivo-php")])
 
 
 def java_sdk_build(row, ctx):
@@ -385,8 +464,10 @@ def java_sdk_run(row, ctx):
                                    "Harness"])
 
 
-# The rows that call every operation of the spec too (the generated clients that run).
-EVERY_OPERATION = ("python-gen", "typescript-gen", "go-gen", "java-gen", "ruby-gen", "php-gen")
+# The rows that call every operation of the spec too: the generated clients that run, and the
+# SDKs whose harness has a table of their methods (each operation the SDK implements).
+EVERY_OPERATION = ("python-gen", "typescript-gen", "go-gen", "java-gen", "ruby-gen", "php-gen",
+                   "python-sdk", "node-sdk", "go-sdk", "ruby-sdk", "php-sdk", "java-sdk")
 
 
 def all_rows() -> list[Row]:
@@ -412,7 +493,12 @@ def all_rows() -> list[Row]:
             python_sdk_build, python_sdk_run),
         Row("node-sdk", "Node.js", f"official SDK: plivo {PLIVO_NODE} (npm)", sdk_generate,
             node_sdk_build, node_sdk_run),
-        Row("go-sdk", "Go", f"official SDK: {PLIVO_GO}", sdk_generate, go_sdk_build, None),
+        Row("go-sdk", "Go", "official SDK: plivo-go (source)", sdk_generate, go_sdk_build,
+            go_sdk_run),
+        Row("ruby-sdk", "Ruby", "official SDK: plivo-ruby (source)", sdk_generate,
+            ruby_sdk_build, ruby_sdk_run),
+        Row("php-sdk", "PHP", "official SDK: plivo-php (source)", sdk_generate, php_sdk_build,
+            php_sdk_run),
         Row("java-sdk", "Java", f"official SDK: com.plivo:plivo-java {PLIVO_JAVA}",
             sdk_generate, java_sdk_build, java_sdk_run),
     ]
@@ -423,8 +509,8 @@ def all_rows() -> list[Row]:
 
 def prefetch(spec: Path) -> None:
     """Everything the rows download, and nothing they check: the venv, the npm packages, the Go
-    modules and Maven artifacts of the generated clients and of the Java SDK harness. Raises
-    StepError."""
+    modules and Maven artifacts of the generated clients and of the Java SDK harness, and the Go
+    SDK's modules. Raises StepError."""
     ws.W.work.mkdir(parents=True, exist_ok=True)
     ctx = Context(spec=spec, config_path=ws.W.config)
     py_env()
@@ -434,3 +520,6 @@ def prefetch(spec: Path) -> None:
     java_generate(Row("java-gen", "Java", "prefetch"), ctx)
     for pom in (ws.W.gen / "java" / "pom.xml", HERE / "java-sdk" / "pom.xml"):
         sh("java", "prefetch", ["mvn", "-B", "-q", "-f", str(pom), "dependency:resolve"])
+    if (sdk_dir() / "plivo-go" / "go.mod").is_file():
+        # The Go SDK's own dependencies, into the module cache (its tree is only read).
+        sh("go-sdk", "prefetch", ["go", "mod", "download"], cwd=sdk_dir() / "plivo-go")

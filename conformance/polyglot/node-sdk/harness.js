@@ -44,8 +44,67 @@ async function listing(client, by, mpc, callUuid) {
 
 const errorText = (e) => `${(e && e.constructor && e.constructor.name) || 'Error'}: ${e && e.message}`.slice(0, 500);
 
+// The operations run (see ../matrix/orchestrate.py): each operation of the spec that the SDK
+// implements, as its method of client.multiPartyCalls, by the operationId without its
+// ByName/ByUuid ending, with the API names it takes as positional arguments before its params
+// object; an operation missing here has no method in the SDK.
+const METHODS = {
+  listMpcs: ['list', []], getMpc: ['get', []], startMpc: ['start', []], endMpc: ['stop', []],
+  startMpcRecording: ['startRecording', []], stopMpcRecording: ['stopRecording', []],
+  pauseMpcRecording: ['pauseRecording', []], resumeMpcRecording: ['resumeRecording', []],
+  addParticipant: ['addParticipant', ['role']], listParticipants: ['listParticipants', []],
+  getParticipant: ['getParticipant', ['member_id']],
+  updateParticipant: ['updateParticipant', ['member_id']],
+  kickParticipant: ['kickParticipant', ['member_id']],
+  startParticipantRecording: ['startParticipantRecording', ['member_id']],
+  stopParticipantRecording: ['stopParticipantRecording', ['member_id']],
+  pauseParticipantRecording: ['pauseParticipantRecording', ['member_id']],
+  resumeParticipantRecording: ['resumeParticipantRecording', ['member_id']],
+  startPlayAudio: ['startPlayAudio', ['member_id', 'url']],
+  stopPlayAudio: ['stopPlayAudio', ['member_id']],
+};
+// The SDK's params key for an API name: camelCase (it snake-cases them back on the wire),
+// except the date filters, which it takes as the API spells them (`end_time__gt`).
+const ARGUMENTS = { mpc_name: 'friendlyName', mpc_uuid: 'uuid' };
+const camel = (k) => ARGUMENTS[k] || (k.includes('__') ? k : k.replace(/_([a-z])/g, (_, c) => c.toUpperCase()));
+
+async function callOperation(client, op, query) {
+  const entry = METHODS[op.id.replace(/By(Name|Uuid)$/, '')];
+  if (!entry) return 'unsupported: the SDK has no method for it';
+  const [method, positional] = entry;
+  const values = Object.fromEntries(op.path_params.filter(([k]) => k !== 'auth_id'));
+  Object.assign(values, op.body || {}, Object.fromEntries(query));
+  const args = positional.map((k) => values[k]);
+  const params = {};
+  for (const [k, v] of Object.entries(values)) {
+    if (!positional.includes(k)) params[camel(k)] = v;
+  }
+  await client.multiPartyCalls[method](...args, params);
+  return 'ok';
+}
+
+async function operations(cfg) {
+  const client = new plivo.Client(cfg.auth_id, cfg.auth_token);
+  base = cfg.requests_url;
+  const outcome = {};
+  for (const op of cfg.operations) {
+    const runs = [[op.id, []]];
+    if (op.query.length) runs.push([`${op.id}+query`, op.query]);
+    for (const [key, query] of runs) {
+      try {
+        outcome[key] = await callOperation(client, op, query);
+      } catch (e) {
+        outcome[key] = `error: ${errorText(e)}`;
+      }
+    }
+  }
+  const version = require('plivo/package.json').version;
+  process.stdout.write(JSON.stringify({ client: `plivo (Node) ${version}`, operations: outcome }) + '\n');
+}
+
 async function main() {
   const cfg = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
+  if (cfg.operations) return operations(cfg);
   const client = new plivo.Client(cfg.auth_id, cfg.auth_token);
   const parses = {};
   for (const [name, url] of Object.entries(cfg.examples)) {

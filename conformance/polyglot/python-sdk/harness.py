@@ -6,6 +6,7 @@ example, to the example's base URL (`<mock>/__example/NAME`) followed by `/v1/Ac
 not send a Prefer header: its session headers are fixed per request.)
 """
 
+import inspect
 import json
 import sys
 
@@ -43,8 +44,64 @@ def listing(client, by, mpc, call_uuid=None):
     return plain(client.multi_party_calls.list_participants(**kwargs))
 
 
+# The operations run (see ../matrix/orchestrate.py): each operation of the spec that the SDK
+# implements, as its method of client.multi_party_calls, by the operationId without its
+# ByName/ByUuid ending; an operation missing here has no method in the SDK.
+METHODS = {
+    "listMpcs": "list", "getMpc": "get", "startMpc": "start", "endMpc": "stop",
+    "startMpcRecording": "start_recording", "stopMpcRecording": "stop_recording",
+    "pauseMpcRecording": "pause_recording", "resumeMpcRecording": "resume_recording",
+    "addParticipant": "add_participant", "listParticipants": "list_participants",
+    "getParticipant": "get_participant", "updateParticipant": "update_participant",
+    "kickParticipant": "kick_participant",
+    "startParticipantRecording": "start_participant_recording",
+    "stopParticipantRecording": "stop_participant_recording",
+    "pauseParticipantRecording": "pause_participant_recording",
+    "resumeParticipantRecording": "resume_participant_recording",
+    "startPlayAudio": "start_play_audio", "stopPlayAudio": "stop_play_audio",
+}
+# The SDK's argument for an API name where they differ (path values, body fields, query).
+ARGUMENTS = {"mpc_name": "friendly_name", "mpc_uuid": "uuid", "member_id": "participant_id",
+             "from": "from_", "to": "to_"}
+
+
+def call_operation(client, op, query):
+    """Calls the SDK's method for op with the path values, the body example's fields and the
+    query as its arguments; a field it has no argument for is left out (the runner then finds
+    it missing from the request)."""
+    base = op["id"].removesuffix("ByName").removesuffix("ByUuid")
+    if base not in METHODS:
+        return "unsupported: the SDK has no method for it"
+    method = getattr(client.multi_party_calls, METHODS[base])
+    accepted = inspect.signature(method).parameters
+    values = {k: v for k, v in op["path_params"] if k != "auth_id"}
+    values.update(op["body"] or {})
+    values.update(query)
+    kwargs = {ARGUMENTS.get(k, k): v for k, v in values.items()}
+    method(**{k: v for k, v in kwargs.items() if k in accepted})
+    return "ok"
+
+
+def operations(cfg):
+    client = plivo.RestClient(cfg["auth_id"], cfg["auth_token"])
+    point_at(cfg["requests_url"])
+    outcome = {}
+    for op in cfg["operations"]:
+        runs = [(op["id"], {})] + ([(op["id"] + "+query", dict(op["query"]))] if op["query"]
+                                   else [])
+        for key, query in runs:
+            try:
+                outcome[key] = call_operation(client, op, query)
+            except Exception as e:
+                outcome[key] = f"error: {type(e).__name__}: {e}"[:500]
+    print(json.dumps({"client": "plivo (Python) " + metadata.version("plivo"),
+                      "operations": outcome}, sort_keys=True, default=str))
+
+
 def main():
     cfg = json.load(open(sys.argv[1]))
+    if "operations" in cfg:
+        return operations(cfg)
     client = plivo.RestClient(cfg["auth_id"], cfg["auth_token"])
     parses = {}
     for name, url in cfg["examples"].items():
