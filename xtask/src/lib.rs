@@ -3,6 +3,7 @@
 
 pub mod bench;
 pub mod binaries;
+pub mod bundle;
 pub mod detached;
 pub mod extensible;
 pub mod generate;

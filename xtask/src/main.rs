@@ -17,7 +17,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Regenerate generated/src/generated.rs from the spec with progenitor.
+    /// Regenerate generated/src/generated.rs from the spec with progenitor, and the spec's JSON
+    /// form beside it (openapi/plivo-mpc.json).
     Generate {
         /// Render in memory and fail with a diff if the committed file differs; write nothing.
         #[arg(long)]
@@ -76,34 +77,43 @@ fn run(command: Command) -> anyhow::Result<()> {
         } => {
             let started = Instant::now();
             let doc = SpecDocument::load(&spec)?;
-            let rendered = generate::render(&doc)?;
-            let shown = display_path(&output);
-            if check {
-                let freshness = generate::compare(&rendered, &output)?;
-                if let Some(message) = generate::stale_message(&shown, &freshness) {
-                    anyhow::bail!(message);
+            // The client, and the spec's own JSON form beside the YAML (xtask/src/bundle.rs).
+            let outputs = [
+                (generate::render(&doc)?, output),
+                (
+                    xtask::bundle::render(&doc)?,
+                    xtask::bundle::path_beside(&spec),
+                ),
+            ];
+            for (rendered, output) in outputs {
+                let shown = display_path(&output);
+                if check {
+                    let freshness = generate::compare(&rendered, &output)?;
+                    if let Some(message) = generate::stale_message(&shown, &freshness) {
+                        anyhow::bail!(message);
+                    }
+                    debug_assert!(matches!(freshness, Freshness::Current));
+                    println!(
+                        "{} is current with {} ({:.2?})",
+                        shown.display(),
+                        display_path(&spec).display(),
+                        started.elapsed()
+                    );
+                    continue;
                 }
-                debug_assert!(matches!(freshness, Freshness::Current));
-                println!(
-                    "{} is current with {} ({:.2?})",
-                    shown.display(),
-                    display_path(&spec).display(),
-                    started.elapsed()
-                );
-                return Ok(());
-            }
-            match generate::write(&rendered, &output)? {
-                WriteOutcome::Unchanged => println!(
-                    "{} already current ({:.2?})",
-                    shown.display(),
-                    started.elapsed()
-                ),
-                WriteOutcome::Written { lines } => println!(
-                    "wrote {} ({lines} lines) from {} in {:.2?}",
-                    shown.display(),
-                    display_path(&spec).display(),
-                    started.elapsed()
-                ),
+                match generate::write(&rendered, &output)? {
+                    WriteOutcome::Unchanged => println!(
+                        "{} already current ({:.2?})",
+                        shown.display(),
+                        started.elapsed()
+                    ),
+                    WriteOutcome::Written { lines } => println!(
+                        "wrote {} ({lines} lines) from {} in {:.2?}",
+                        shown.display(),
+                        display_path(&spec).display(),
+                        started.elapsed()
+                    ),
+                }
             }
             Ok(())
         }
