@@ -11,7 +11,9 @@ Prints one JSON object on stdout (progress goes to stderr):
 
 Each client's argv holds the placeholders {url}, {concurrency}, {seconds} and {warmup}; run with
 them filled in, it prints one JSON line of the same shape as bench-load's. xtask runs every client
-against its one bench-server, in the same rounds as the Rust clients.
+against its one bench-server, in the same rounds as the Rust clients. A client with a
+`count_argv` (placeholders {work}, {target}, {n}) also has a count harness, run under callgrind
+like bench-count (see xtask/src/callgrind.rs).
 
 - openapi-generator's `rust` client (generated into DIR/openapi-rust and built, with the load
   loop in peers/openapi-rust/main.rs, in DIR/peers-target; the executable is the one cargo names)
@@ -138,7 +140,8 @@ def openapi_rust(work: Path) -> tuple[dict, float]:
         '[package]\nname = "openapi-rust-load"\nversion = "0.0.0"\nedition = "2021"\n'
         'publish = false\n\n[dependencies]\n'
         'plivo_mpc_openapi = { path = "../openapi-rust", default-features = false }\n'
-        'tokio = { version = "1", features = ["rt-multi-thread", "macros", "time"] }\n\n'
+        'tokio = { version = "1", features = ["rt-multi-thread", "macros", "time"] }\n'
+        'serde_json = "1"\n\n'
         '[workspace]\n\n[profile.release]\ndebug = 1\n')
     if not (harness / "Cargo.lock").exists():
         # Start from the workspace's lock so that shared crates resolve to the same versions.
@@ -153,7 +156,8 @@ def openapi_rust(work: Path) -> tuple[dict, float]:
     if not exe:
         raise RuntimeError("cargo built openapi-rust-load but named no executable")
     say(f"openapi-generator rust harness built in {time.monotonic() - started:.0f} s")
-    return {"name": "openapi-rust", "argv": [exe, *LOAD_ARGS], "env": {}}, seconds
+    return {"name": "openapi-rust", "argv": [exe, *LOAD_ARGS], "env": {},
+            "count_argv": [exe, "count", "{work}", "{target}", "{n}"]}, seconds
 
 
 def main() -> int:

@@ -3,6 +3,7 @@
 
 pub mod bench;
 pub mod binaries;
+pub mod callgrind;
 pub mod generate;
 pub mod glue;
 pub mod lint;
