@@ -69,6 +69,9 @@ def render(r: dict) -> str:
           "figure below comes from one run of that command, all clients measured side by side "
           "against the same server. Absolute numbers depend on the machine and its load; read "
           "the ratios.", ""]
+    L += ["![req/s per client at concurrency 1 and 16, and instructions per call]"
+          "(BENCHMARKS.svg)", "",
+          "(`BENCHMARKS.svg`, drawn from the same JSON by `bench-chart`.)", ""]
     m = r["machine"]
     L += ["## Machine and versions", ""]
     L.append(f"- machine: {m['cores']} cores, {m['cpu']}, {m['mem']}, {m['os']}")

@@ -11,7 +11,8 @@
 //!   in interleaved rounds;
 //! - the results go to `<target dir>/bench/results.json` (quick: `bench/quick/`) and
 //!   `conformance/bench/report.py` renders them to Markdown beside it. Only a full run of every
-//!   section (no `--only`, no `--no-write`) copies both to `conformance/bench/BENCHMARKS.{json,md}`.
+//!   section (no `--only`, no `--no-write`) copies both to `conformance/bench/BENCHMARKS.{json,md}`,
+//!   with the chart `bench-chart` draws from the JSON (`BENCHMARKS.svg`).
 //!
 //! `--quick` checks that the harness runs (debug builds, a fraction of a second per figure, no
 //! installs), writes under the target dir only, and checks that the committed Markdown is what
@@ -37,6 +38,7 @@ use crate::callgrind;
 /// The committed results, relative to the workspace root.
 pub const RESULTS_JSON: &str = "conformance/bench/BENCHMARKS.json";
 pub const RESULTS_MD: &str = "conformance/bench/BENCHMARKS.md";
+pub const RESULTS_SVG: &str = "conformance/bench/BENCHMARKS.svg";
 const REPORT: &str = "conformance/bench/report.py";
 const PEERS: &str = "conformance/bench/peers.py";
 const SECTIONS: [&str; 5] = ["decode", "instructions", "e2e", "paging", "codegen"];
@@ -69,8 +71,11 @@ fn say(message: impl std::fmt::Display) {
 pub fn run(args: &Args) -> anyhow::Result<()> {
     let root = workspace_root();
     if args.render {
-        render(&root.join(RESULTS_JSON), &root.join(RESULTS_MD))?;
-        say(format!("rendered {RESULTS_MD} from {RESULTS_JSON}"));
+        let chart = crate::binaries::build("plivo-mpc-bench", "bench-chart")?;
+        render(&root.join(RESULTS_JSON), &root.join(RESULTS_MD), &chart)?;
+        say(format!(
+            "rendered {RESULTS_MD} and {RESULTS_SVG} from {RESULTS_JSON}"
+        ));
         return Ok(());
     }
     let only: Vec<&str> = match &args.only {
@@ -148,24 +153,33 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
 
     let (json_path, md_path) = (out.join("results.json"), out.join("BENCHMARKS.md"));
     std::fs::write(&json_path, serde_json::to_string_pretty(&results)? + "\n")?;
-    render(&json_path, &md_path)?;
+    let chart = bin("bench-chart")?;
+    render(&json_path, &md_path, chart)?;
     if args.quick {
         let committed = out.join("BENCHMARKS-committed.md");
         ensure!(
             root.join(RESULTS_JSON).exists(),
             "{RESULTS_JSON} is missing: a full `cargo xtask bench` writes it"
         );
-        render(&root.join(RESULTS_JSON), &committed)?;
-        ensure!(
-            std::fs::read(&committed)? == std::fs::read(root.join(RESULTS_MD))?,
-            "{RESULTS_MD} is not what {RESULTS_JSON} renders to ({}): run `cargo xtask bench \
-             --render` (or a full `cargo xtask bench`)",
-            committed.display()
-        );
+        render(&root.join(RESULTS_JSON), &committed, chart)?;
+        for (mine, theirs) in [
+            (RESULTS_MD, &committed),
+            (RESULTS_SVG, &committed.with_extension("svg")),
+        ] {
+            ensure!(
+                std::fs::read(theirs)? == std::fs::read(root.join(mine))?,
+                "{mine} is not what {RESULTS_JSON} renders to ({}): run `cargo xtask bench \
+                 --render` (or a full `cargo xtask bench`)",
+                theirs.display()
+            );
+        }
     } else if args.only.is_none() && !args.no_write {
         std::fs::copy(&json_path, root.join(RESULTS_JSON))?;
         std::fs::copy(&md_path, root.join(RESULTS_MD))?;
-        say(format!("wrote {RESULTS_JSON} and {RESULTS_MD}"));
+        std::fs::copy(md_path.with_extension("svg"), root.join(RESULTS_SVG))?;
+        say(format!(
+            "wrote {RESULTS_JSON}, {RESULTS_MD} and {RESULTS_SVG}"
+        ));
     } else {
         say(format!(
             "{RESULTS_MD} left alone (a full run of every section writes it)"
@@ -186,8 +200,14 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Renders `results` (JSON) to `markdown` with the report script.
-fn render(results: &Path, markdown: &Path) -> anyhow::Result<()> {
+/// Renders `results` (JSON) to `markdown` with the report script, and draws the chart beside it
+/// (the same name, `.svg`) with `chart` (`bench-chart`).
+fn render(results: &Path, markdown: &Path, chart: &Path) -> anyhow::Result<()> {
+    output(
+        Command::new(chart)
+            .arg(results)
+            .arg(markdown.with_extension("svg")),
+    )?;
     let mut python = Command::new(crate::polyglot::python());
     output(
         python
