@@ -271,9 +271,9 @@ def instructions(counted: dict, targets: list, quick: bool) -> list[str]:
           "the kernel's. `xtask/src/callgrind.rs` has the method; the profiles stay in "
           "`<target dir>/bench/callgrind/` for `callgrind_annotate`.", ""]
     head = " | ".join(INSTRUCTION_CLIENTS[c] for c in clients)
-    ratios = [c for c in clients if c != "floor"]
-    L += [f"| work | N | {head} | " + " | ".join(f"{INSTRUCTION_CLIENTS[c]} vs floor"
-                                                for c in ratios) + " |",
+    ratios = [c for c in clients if c != "floor"] if "floor" in clients else []
+    L += [f"| work | N | {head} |" + "".join(f" {INSTRUCTION_CLIENTS[c]} vs floor |"
+                                             for c in ratios),
           "|---|---:|" + "---:|" * (len(clients) + len(ratios))]
     ns = {x["work"]: x["n"] for x in counted["rows"]}
     for work, label in INSTRUCTION_WORKS.items():
