@@ -177,3 +177,63 @@ impl Baseline {
 pub fn profiles_dir(work: &Path) -> PathBuf {
     work.join("callgrind")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn baseline() -> Baseline {
+        let counts = json!({ "call": 100_000, "decode-full": 300_000 });
+        Baseline {
+            margin: 0.10,
+            counts: counts.as_object().cloned().expect("an object"),
+        }
+    }
+
+    fn measured(call: f64) -> Vec<(String, f64)> {
+        vec![("call".into(), call), ("decode-full".into(), 300_000.0)]
+    }
+
+    #[test]
+    fn a_count_within_the_margin_passes() {
+        let (rows, result) = baseline().check(&measured(109_999.0));
+        assert!(result.is_ok(), "{result:?}");
+        assert_eq!(rows["rows"][0]["work"], "call");
+        assert!((rows["rows"][0]["ratio"].as_f64().unwrap() - 1.09999).abs() < 1e-9);
+    }
+
+    #[test]
+    fn a_count_over_the_margin_fails_naming_the_work_and_the_ratio() {
+        let (_, result) = baseline().check(&measured(110_001.0));
+        let message = result.expect_err("over the margin").to_string();
+        assert!(
+            message.contains("call: 110001 instructions, 1.100x"),
+            "{message}"
+        );
+        assert!(!message.contains("decode-full:"), "{message}");
+        assert!(message.contains("--refresh-baseline"), "{message}");
+    }
+
+    #[test]
+    fn a_work_missing_from_the_baseline_fails() {
+        let mut counted = measured(100_000.0);
+        counted.push(("decode-documented".into(), 1.0));
+        let (_, result) = baseline().check(&counted);
+        let message = result.expect_err("missing").to_string();
+        assert!(
+            message.contains("decode-documented: not in the baseline"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn the_baseline_written_is_the_baseline_read() {
+        let dir = tempfile::tempdir().expect("a temporary dir");
+        let path = dir.path().join("baseline.json");
+        Baseline::write(&path, 0.07, &measured(123_456.4), "rustc 1").expect("written");
+        let read = Baseline::read(&path).expect("read back");
+        assert_eq!(read.margin, 0.07);
+        assert_eq!(read.counts["call"], 123_456);
+        assert_eq!(read.counts["decode-full"], 300_000);
+    }
+}
