@@ -37,38 +37,31 @@ fn label(client: &str) -> String {
     known.map_or(client, |(_, label)| label).to_owned()
 }
 
-/// req/s per client at `concurrency`, in chart order.
-fn rps(results: &Value, concurrency: u64) -> Bars {
-    let rows = results["e2e"]["results"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
+/// One bar per client, in chart order: the `value` field of the row of `rows` (an array in the
+/// results) that `matches` picks for that client; clients without such a row are left out.
+fn bars(rows: &Value, value: &str, matches: impl Fn(&Value) -> bool) -> Bars {
+    let rows = rows.as_array().map(Vec::as_slice).unwrap_or_default();
     CLIENTS
         .iter()
         .filter_map(|(name, _)| {
-            let row = rows
-                .iter()
-                .find(|r| r["client"] == *name && r["concurrency"].as_u64() == Some(concurrency))?;
-            Some((label(name), row["rps"].as_f64()?))
+            let row = rows.iter().find(|r| r["client"] == *name && matches(r))?;
+            Some((label(name), row[value].as_f64()?))
         })
         .collect()
 }
 
-/// Instructions per unit of `work` per client, in chart order.
+/// req/s per client at `concurrency`.
+fn rps(results: &Value, concurrency: u64) -> Bars {
+    bars(&results["e2e"]["results"], "rps", |r| {
+        r["concurrency"].as_u64() == Some(concurrency)
+    })
+}
+
+/// Instructions per unit of `work` per client.
 fn instructions(results: &Value, work: &str) -> Bars {
-    let rows = results["instructions"]["rows"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
-    CLIENTS
-        .iter()
-        .filter_map(|(name, _)| {
-            let row = rows
-                .iter()
-                .find(|r| r["client"] == *name && r["work"] == work)?;
-            Some((label(name), row["per_unit"].as_f64()?))
-        })
-        .collect()
+    bars(&results["instructions"]["rows"], "per_unit", |r| {
+        r["work"] == work
+    })
 }
 
 /// Thousands separators, as the Markdown report writes its figures.
