@@ -14,7 +14,7 @@
 //! work for a call is counted with the call and no thread is left spinning between calls.
 
 use std::hint::black_box;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context as _};
 use plivo_mpc::types::ParticipantList;
@@ -29,7 +29,7 @@ const WARM_UP_CALLS: usize = 20;
 const FULL_PAGE: u64 = 20;
 
 /// The page's bytes as the server sends them (compact JSON).
-fn body(spec: &PathBuf, which: &str) -> anyhow::Result<Vec<u8>> {
+fn body(spec: &Path, which: &str) -> anyhow::Result<Vec<u8>> {
     let documented = plivo_mpc_bench::documented_example(spec)?;
     let page: Value = match which {
         "documented" => documented,
