@@ -281,18 +281,18 @@ def instructions(counted: dict, targets: list, quick: bool) -> list[str]:
             continue
         floor = per.get(("floor", work))
         cells = [f"{per[(c, work)]:,.0f}" if (c, work) in per else "skipped" for c in clients]
-        cells += [f"{per[(c, work)] / floor:.2f}x" if floor and (c, work) in per else "?"
+        cells += [f"{per[(c, work)] / floor:.3f}x" if floor and (c, work) in per else "?"
                   for c in ratios]
         L.append(f"| {label} | {ns[work]} | " + " | ".join(cells) + " |")
         ours = per.get(("generated", work))
         if ours and floor and not quick:
             want = MAX_INSTRUCTION_RATIOS[work]
             targets.append((f"instructions, {work}: plivo-mpc at most {want}x the floor's",
-                            f"{ours / floor:.2f}x", ours / floor <= want))
+                            f"{ours / floor:.3f}x", ours / floor <= want))
         peer = per.get(("openapi-rust", work))
         if ours and peer and work == "call" and not quick:
             targets.append(("instructions, call: plivo-mpc below openapi-generator `rust`",
-                            f"{ours / peer:.2f}x", ours < peer))
+                            f"{ours / peer:.3f}x", ours < peer))
     L.append("")
     base = counted.get("baseline")
     if base:
