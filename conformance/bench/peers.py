@@ -11,22 +11,23 @@ Prints one JSON object on stdout (progress goes to stderr):
 
 Each client's argv holds the placeholders {url}, {concurrency}, {seconds} and {warmup}; run with
 them filled in, it prints one JSON line of the same shape as bench-load's. xtask runs every client
-against its one bench-server, in the same rounds as the Rust clients.
+against its one bench-server, in the same rounds as the Rust clients. A client with a
+`count_argv` (placeholders {work}, {target}, {n}) also has a count harness, run under callgrind
+like bench-count (see xtask/src/callgrind.rs).
 
 - openapi-generator's `rust` client (generated into DIR/openapi-rust and built, with the load
   loop in peers/openapi-rust/main.rs, in DIR/peers-target; the executable is the one cargo names)
   and its `python` client (DIR/openapi-python);
 - Plivo's Python SDK (peers/python_load.py) and Node SDK (peers/node_load.js).
 
-The Python venv and node_modules are the polyglot runner's (target/polyglot/ of the repository,
-its own location): `--install` calls its installers, otherwise only what is there is used.
+The Python venv and node_modules are the polyglot runner's (<target dir>/polyglot/, its own
+location): `--install` calls its installers, otherwise only what is there is used.
 `--quick` generates nothing (openapi-generator starts a JVM). Standard library only.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import os
 import shutil
@@ -38,10 +39,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 HERE = ROOT / "conformance" / "bench"
 SPEC = ROOT / "openapi" / "plivo-mpc.yaml"
-POLYGLOT = ROOT / "target" / "polyglot"
-VENV_PY = POLYGLOT / "venv" / "bin" / "python"
-OPENAPI_CLI = POLYGLOT / "venv" / "bin" / "openapi-generator-cli"
-NODE_MODULES = POLYGLOT / "node" / "node_modules"
+# The polyglot runner's package (its installers and its scratch folders under the cargo target
+# dir, CARGO_TARGET_DIR honoured), imported as its own runner imports it.
+sys.dont_write_bytecode = True
+sys.path.insert(0, str(ROOT / "conformance" / "polyglot"))
+from matrix import rows as polyglot  # noqa: E402
+from matrix import workspace as polyglot_ws  # noqa: E402
+
+POLYGLOT = polyglot_ws.configure(polyglot_ws.find_target_dir())
+VENV_PY = POLYGLOT.venv / "bin" / "python"
+OPENAPI_CLI = POLYGLOT.venv / "bin" / "openapi-generator-cli"
+NODE_MODULES = POLYGLOT.node / "node_modules"
 LOAD_ARGS = ["{url}", "{concurrency}", "{seconds}", "{warmup}"]
 
 SKIPPED: list[str] = []
@@ -77,14 +85,6 @@ def environments(install: bool) -> tuple[bool, bool]:
     """(Python venv ready, Node SDK ready), installing them with the polyglot runner's own
     installers when asked."""
     if install:
-        try:
-            spec = importlib.util.spec_from_file_location(
-                "polyglot_run", ROOT / "conformance" / "polyglot" / "run.py")
-            polyglot = importlib.util.module_from_spec(spec)
-            spec.loader.exec_module(polyglot)
-        except Exception as e:  # noqa: BLE001
-            skip("Python and Node peers", f"cannot load the polyglot installers ({e})")
-            return False, False
         try:
             polyglot.py_env()
         except Exception as e:  # noqa: BLE001
@@ -140,7 +140,8 @@ def openapi_rust(work: Path) -> tuple[dict, float]:
         '[package]\nname = "openapi-rust-load"\nversion = "0.0.0"\nedition = "2021"\n'
         'publish = false\n\n[dependencies]\n'
         'plivo_mpc_openapi = { path = "../openapi-rust", default-features = false }\n'
-        'tokio = { version = "1", features = ["rt-multi-thread", "macros", "time"] }\n\n'
+        'tokio = { version = "1", features = ["rt-multi-thread", "macros", "time"] }\n'
+        'serde_json = "1"\n\n'
         '[workspace]\n\n[profile.release]\ndebug = 1\n')
     if not (harness / "Cargo.lock").exists():
         # Start from the workspace's lock so that shared crates resolve to the same versions.
@@ -155,7 +156,8 @@ def openapi_rust(work: Path) -> tuple[dict, float]:
     if not exe:
         raise RuntimeError("cargo built openapi-rust-load but named no executable")
     say(f"openapi-generator rust harness built in {time.monotonic() - started:.0f} s")
-    return {"name": "openapi-rust", "argv": [exe, *LOAD_ARGS], "env": {}}, seconds
+    return {"name": "openapi-rust", "argv": [exe, *LOAD_ARGS], "env": {},
+            "count_argv": [exe, "count", "{work}", "{target}", "{n}"]}, seconds
 
 
 def main() -> int:

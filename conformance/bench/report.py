@@ -20,8 +20,17 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 
-# Targets (issue 6).
+# Targets (issues 6 and 15).
 MAX_FLOOR_RATIO = 1.2
+# Instructions per unit, as a multiple of the floor's (issue 15).
+MAX_INSTRUCTION_RATIOS = {"call": 1.05, "decode-documented": 1.2, "decode-full": 1.1}
+INSTRUCTION_WORKS = {
+    "decode-documented": "decode, `documented` page (3 participants)",
+    "decode-full": "decode, full page (20 participants)",
+    "call": "one list call on loopback (request, send, read, decode)",
+}
+INSTRUCTION_CLIENTS = {"floor": "floor", "generated": "plivo-mpc",
+                       "openapi-rust": "openapi-generator `rust`"}
 SDK_TARGETS = {("python-sdk", 1): 6.0, ("node-sdk", 1): 5.0,
                ("python-sdk", 16): 20.0, ("node-sdk", 16): 20.0}
 
@@ -60,6 +69,9 @@ def render(r: dict) -> str:
           "figure below comes from one run of that command, all clients measured side by side "
           "against the same server. Absolute numbers depend on the machine and its load; read "
           "the ratios.", ""]
+    L += ["![req/s per client at concurrency 1 and 16, and instructions per call]"
+          "(BENCHMARKS.svg)", "",
+          "(`BENCHMARKS.svg`, drawn from the same JSON by `bench-chart`.)", ""]
     m = r["machine"]
     L += ["## Machine and versions", ""]
     L.append(f"- machine: {m['cores']} cores, {m['cpu']}, {m['mem']}, {m['os']}")
@@ -103,6 +115,10 @@ def render(r: dict) -> str:
     elif decode:
         L += ["## Decode", "", "Quick mode: every row ran once (criterion's test mode).", ""]
 
+    counted = r.get("instructions")
+    if counted:
+        L += instructions(counted, targets, quick)
+
     e2e = r.get("e2e")
     if e2e:
         res = {(x["client"], x["concurrency"]): x for x in e2e["results"]}
@@ -141,7 +157,11 @@ def render(r: dict) -> str:
                     continue
                 ratio = g["rps"] / p["rps"]
                 want = SDK_TARGETS.get((name, conc))
-                if want:
+                if name == "openapi-rust":
+                    cells.append(f"{ratio:.2f}x (target 1x: {met(ratio >= 1.0)})")
+                    targets.append((f"openapi-rust at concurrency {conc}: plivo-mpc at or above "
+                                    "its req/s", f"{ratio:.2f}x", ratio >= 1.0))
+                elif want:
                     cells.append(f"{ratio:.1f}x (target {want:.0f}x: {met(ratio >= want)})")
                     targets.append((f"{name} at concurrency {conc}: plivo-mpc at least "
                                     f"{want:.0f}x its req/s", f"{ratio:.1f}x", ratio >= want))
@@ -232,6 +252,55 @@ def render(r: dict) -> str:
     L += [f"- {s}" for s in r["skipped"]] or ["- nothing"]
     L.append("")
     return "\n".join(L)
+
+
+def instructions(counted: dict, targets: list, quick: bool) -> list[str]:
+    """The instructions-per-unit section (callgrind), its targets, and the baseline check."""
+    per = {(x["client"], x["work"]): x["per_unit"] for x in counted["rows"]}
+    clients = [c for c in INSTRUCTION_CLIENTS if any(k[0] == c for k in per)]
+    L = ["## Instructions per call (callgrind)", ""]
+    L += ["Counted, not timed: the machine's load does not change them. Each client's count "
+          "harness (`bench-count` for plivo-mpc and the floor, a `count` mode of the peer's "
+          "load harness for openapi-generator's client; release builds) does N units of work "
+          "and runs under `valgrind --tool=callgrind` with N and 2N; a unit costs "
+          "(I(2N) - I(N)) / N instructions, so start-up, the client's construction, the "
+          "connection and 20 warm-up calls cancel out. A call runs on a current-thread tokio "
+          "runtime against `bench-server`, which is another process and not counted: the "
+          "figure is the client's user-space instructions for one list call (building the "
+          "request, hyper's connection work, reading and decoding the `documented` page), not "
+          "the kernel's. `xtask/src/callgrind.rs` has the method; the profiles stay in "
+          "`<target dir>/bench/callgrind/` for `callgrind_annotate`.", ""]
+    head = " | ".join(INSTRUCTION_CLIENTS[c] for c in clients)
+    ratios = [c for c in clients if c != "floor"] if "floor" in clients else []
+    L += [f"| work | N | {head} |" + "".join(f" {INSTRUCTION_CLIENTS[c]} vs floor |"
+                                             for c in ratios),
+          "|---|---:|" + "---:|" * (len(clients) + len(ratios))]
+    ns = {x["work"]: x["n"] for x in counted["rows"]}
+    for work, label in INSTRUCTION_WORKS.items():
+        if not any(k[1] == work for k in per):
+            continue
+        floor = per.get(("floor", work))
+        cells = [f"{per[(c, work)]:,.0f}" if (c, work) in per else "skipped" for c in clients]
+        cells += [f"{per[(c, work)] / floor:.3f}x" if floor and (c, work) in per else "?"
+                  for c in ratios]
+        L.append(f"| {label} | {ns[work]} | " + " | ".join(cells) + " |")
+        ours = per.get(("generated", work))
+        if ours and floor and not quick:
+            want = MAX_INSTRUCTION_RATIOS[work]
+            targets.append((f"instructions, {work}: plivo-mpc at most {want}x the floor's",
+                            f"{ours / floor:.3f}x", ours / floor <= want))
+        peer = per.get(("openapi-rust", work))
+        if ours and peer and work == "call" and not quick:
+            targets.append(("instructions, call: plivo-mpc below openapi-generator `rust`",
+                            f"{ours / peer:.3f}x", ours < peer))
+    L.append("")
+    base = counted.get("baseline")
+    if base:
+        rows = "; ".join(f"{x['work']} {x['measured']:,.0f} ({x['ratio']:.3f}x its "
+                         f"{x['baseline']:,.0f})" for x in base["rows"])
+        L += [f"Against the committed baseline (`conformance/bench/baseline.json`; "
+              f"`cargo xtask bench --quick` fails above {1 + base['margin']:.2f}x): {rows}.", ""]
+    return L
 
 
 def main() -> int:

@@ -108,7 +108,11 @@ impl<B: Operation> Call<B> {
         };
         let call = async {
             let result = self.builder.send_generated().await;
-            let notes = CALL_NOTES.with(|notes| notes.borrow().clone());
+            // The notes are read only for an error: taken, not cloned, and only then.
+            let notes = match &result {
+                Ok(_) => CallNotes::default(),
+                Err(_) => CALL_NOTES.with(|notes| notes.take()),
+            };
             (result, notes)
         };
         // One span per call: its events (each attempt, each retry) name the operation. Nothing

@@ -50,13 +50,11 @@ impl PathValues {
         value: String,
         whole_segment: bool,
     ) -> Result<String, DotSegment> {
-        let lowered = value.to_ascii_lowercase();
-        if whole_segment
-            && matches!(
-                lowered.as_str(),
-                "." | ".." | "%2e" | ".%2e" | "%2e." | "%2e%2e"
-            )
-        {
+        // Compared without case and without a lowered copy (this runs on every call).
+        let dot_segment = [".", "..", "%2e", ".%2e", "%2e.", "%2e%2e"]
+            .iter()
+            .any(|dots| value.eq_ignore_ascii_case(dots));
+        if whole_segment && dot_segment {
             return Err(DotSegment(value));
         }
         if !value.contains('\\') {

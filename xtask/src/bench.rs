@@ -4,18 +4,23 @@
 //! library only, like the polyglot runner):
 //!
 //! - one cargo build of the harness (crate `plivo-mpc-bench`: `bench-server`, `bench-load`,
-//!   `bench-page`) and the criterion decode bench (`generated/benches/decode.rs`), each run from
+//!   `bench-page`, `bench-count`) and the criterion decode bench (`generated/benches/decode.rs`), each run from
 //!   where cargo says it put it, so `CARGO_TARGET_DIR` and profiles are honoured;
 //! - `conformance/bench/peers.py` readies the other languages' clients (installing them on a full
 //!   run) and says how to run them; every client then runs from here against one `bench-server`,
 //!   in interleaved rounds;
 //! - the results go to `<target dir>/bench/results.json` (quick: `bench/quick/`) and
 //!   `conformance/bench/report.py` renders them to Markdown beside it. Only a full run of every
-//!   section (no `--only`, no `--no-write`) copies both to `conformance/bench/BENCHMARKS.{json,md}`.
+//!   section (no `--only`, no `--no-write`) copies both to `conformance/bench/BENCHMARKS.{json,md}`,
+//!   with the chart `bench-chart` draws from the JSON (`BENCHMARKS.svg`).
 //!
 //! `--quick` checks that the harness runs (debug builds, a fraction of a second per figure, no
 //! installs), writes under the target dir only, and checks that the committed Markdown is what
-//! the committed JSON renders to (`--render` re-renders it).
+//! the committed JSON renders to (`--render` re-renders it). It also counts plivo-mpc's
+//! instructions per decode and per call (a release build of `bench-count` under callgrind, see
+//! `callgrind.rs`) and fails when one is above the committed baseline
+//! (`conformance/bench/baseline.json`) by more than its margin; `--refresh-baseline` writes the
+//! counts just measured as the new baseline instead.
 
 use std::collections::BTreeMap;
 use std::io::{BufRead as _, BufReader};
@@ -28,27 +33,34 @@ use plivo_mpc_spec::{default_spec_path, workspace_root};
 use serde_json::{json, Value};
 
 use crate::binaries::{cargo, executables};
+use crate::callgrind;
 
 /// The committed results, relative to the workspace root.
 pub const RESULTS_JSON: &str = "conformance/bench/BENCHMARKS.json";
 pub const RESULTS_MD: &str = "conformance/bench/BENCHMARKS.md";
+pub const RESULTS_SVG: &str = "conformance/bench/BENCHMARKS.svg";
 const REPORT: &str = "conformance/bench/report.py";
 const PEERS: &str = "conformance/bench/peers.py";
-const SECTIONS: [&str; 4] = ["decode", "e2e", "paging", "codegen"];
+const SECTIONS: [&str; 5] = ["decode", "instructions", "e2e", "paging", "codegen"];
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct Args {
     /// Check that the harness runs (seconds): debug builds, short runs, results in the target dir.
     #[arg(long)]
     pub quick: bool,
-    /// Only these sections (comma-separated: decode,e2e,paging,codegen); results in the target dir.
+    /// Only these sections (comma-separated: decode,instructions,e2e,paging,codegen); results in
+    /// the target dir.
     #[arg(long, value_name = "LIST")]
     pub only: Option<String>,
     /// Measure, but write the results in the target dir only.
     #[arg(long)]
     pub no_write: bool,
+    /// Write plivo-mpc's instruction counts from this run as the committed baseline
+    /// (conformance/bench/baseline.json) instead of checking them against it.
+    #[arg(long)]
+    pub refresh_baseline: bool,
     /// Measure nothing: render conformance/bench/BENCHMARKS.md from BENCHMARKS.json.
-    #[arg(long, conflicts_with_all = ["quick", "only", "no_write"])]
+    #[arg(long, conflicts_with_all = ["quick", "only", "no_write", "refresh_baseline"])]
     pub render: bool,
 }
 
@@ -59,8 +71,11 @@ fn say(message: impl std::fmt::Display) {
 pub fn run(args: &Args) -> anyhow::Result<()> {
     let root = workspace_root();
     if args.render {
-        render(&root.join(RESULTS_JSON), &root.join(RESULTS_MD))?;
-        say(format!("rendered {RESULTS_MD} from {RESULTS_JSON}"));
+        let chart = crate::binaries::build("plivo-mpc-bench", "bench-chart")?;
+        render(&root.join(RESULTS_JSON), &root.join(RESULTS_MD), &chart)?;
+        say(format!(
+            "rendered {RESULTS_MD} and {RESULTS_SVG} from {RESULTS_JSON}"
+        ));
         return Ok(());
     }
     let only: Vec<&str> = match &args.only {
@@ -87,12 +102,21 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     let bins = run.build()?;
     let bin = |name: &str| bins.get(name).context(format!("cargo built no {name}"));
     let mut peers = json!({ "clients": [], "versions": [], "skipped": [], "codegen": {} });
-    if only.contains(&"e2e") || only.contains(&"codegen") {
+    if only.contains(&"e2e") || only.contains(&"codegen") || only.contains(&"instructions") {
         peers = run.peers()?;
     }
     let mut results = json!({ "quick": args.quick });
     if only.contains(&"decode") {
         results["decode"] = run.decode(bin("decode")?)?;
+    }
+    let mut baseline_check = Ok(());
+    if only.contains(&"instructions") {
+        let (count, server) = (bin("bench-count")?, bin("bench-server")?);
+        let (counted, check) = run.instructions(count, server, &peers["clients"], args)?;
+        results["instructions"] = counted;
+        baseline_check = check;
+    } else if args.refresh_baseline {
+        bail!("--refresh-baseline needs the instructions section");
     }
     if only.contains(&"e2e") {
         let (load, server) = (bin("bench-load")?, bin("bench-server")?);
@@ -129,30 +153,40 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
 
     let (json_path, md_path) = (out.join("results.json"), out.join("BENCHMARKS.md"));
     std::fs::write(&json_path, serde_json::to_string_pretty(&results)? + "\n")?;
-    render(&json_path, &md_path)?;
+    let chart = bin("bench-chart")?;
+    render(&json_path, &md_path, chart)?;
     if args.quick {
         let committed = out.join("BENCHMARKS-committed.md");
         ensure!(
             root.join(RESULTS_JSON).exists(),
             "{RESULTS_JSON} is missing: a full `cargo xtask bench` writes it"
         );
-        render(&root.join(RESULTS_JSON), &committed)?;
-        ensure!(
-            std::fs::read(&committed)? == std::fs::read(root.join(RESULTS_MD))?,
-            "{RESULTS_MD} is not what {RESULTS_JSON} renders to ({}): run `cargo xtask bench \
-             --render` (or a full `cargo xtask bench`)",
-            committed.display()
-        );
+        render(&root.join(RESULTS_JSON), &committed, chart)?;
+        for (mine, theirs) in [
+            (RESULTS_MD, &committed),
+            (RESULTS_SVG, &committed.with_extension("svg")),
+        ] {
+            ensure!(
+                std::fs::read(theirs)? == std::fs::read(root.join(mine))?,
+                "{mine} is not what {RESULTS_JSON} renders to ({}): run `cargo xtask bench \
+                 --render` (or a full `cargo xtask bench`)",
+                theirs.display()
+            );
+        }
     } else if args.only.is_none() && !args.no_write {
         std::fs::copy(&json_path, root.join(RESULTS_JSON))?;
         std::fs::copy(&md_path, root.join(RESULTS_MD))?;
-        say(format!("wrote {RESULTS_JSON} and {RESULTS_MD}"));
+        std::fs::copy(md_path.with_extension("svg"), root.join(RESULTS_SVG))?;
+        say(format!(
+            "wrote {RESULTS_JSON}, {RESULTS_MD} and {RESULTS_SVG}"
+        ));
     } else {
         say(format!(
             "{RESULTS_MD} left alone (a full run of every section writes it)"
         ));
     }
     let total = started.elapsed().as_secs_f64();
+    baseline_check?;
     say(format!(
         "results in {} and {}",
         json_path.display(),
@@ -166,8 +200,14 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Renders `results` (JSON) to `markdown` with the report script.
-fn render(results: &Path, markdown: &Path) -> anyhow::Result<()> {
+/// Renders `results` (JSON) to `markdown` with the report script, and draws the chart beside it
+/// (the same name, `.svg`) with `chart` (`bench-chart`).
+fn render(results: &Path, markdown: &Path, chart: &Path) -> anyhow::Result<()> {
+    output(
+        Command::new(chart)
+            .arg(results)
+            .arg(markdown.with_extension("svg")),
+    )?;
     let mut python = Command::new(crate::polyglot::python());
     output(
         python
@@ -245,7 +285,22 @@ impl Run {
         } else {
             command.args(["--release", "-p", "plivo-mpc-bench", "-p", "plivo-mpc"]);
         }
-        let artifacts = executables(&mut command)?;
+        let mut artifacts = executables(&mut command)?;
+        if self.quick {
+            // Instruction counts are compared with a baseline of release counts (a debug build
+            // runs several times the instructions), so the counting harness is a release build
+            // even here.
+            let mut release = cargo();
+            release.args([
+                "build",
+                "--release",
+                "-p",
+                "plivo-mpc-bench",
+                "--bin",
+                "bench-count",
+            ]);
+            artifacts.extend(executables(&mut release)?);
+        }
         self.build_s += started.elapsed().as_secs_f64();
         Ok(artifacts)
     }
@@ -320,6 +375,110 @@ impl Run {
             json!({ "rounds": rounds, "warm_up_s": warm_up_s, "measurement_s": measurement_s,
                    "pages": pages }),
         )
+    }
+
+    /// Instructions per decode and per loopback call (see `callgrind.rs`): plivo-mpc, and on a
+    /// full run the floor and the peers that have a count harness; plivo-mpc's checked against
+    /// the committed baseline (the check's result is returned beside the figures, so that a
+    /// failing run still writes them).
+    fn instructions(
+        &mut self,
+        count: &Path,
+        server: &Path,
+        peers: &Value,
+        args: &Args,
+    ) -> anyhow::Result<(Value, anyhow::Result<()>)> {
+        let root = workspace_root();
+        let profiles = callgrind::profiles_dir(&self.work);
+        let spec = default_spec_path().display().to_string();
+        let exe = count.display().to_string();
+        // (name, argv with {work}, {target} (the URL, or the page's bytes in a file) and {n})
+        let mut clients: Vec<(String, Vec<String>)> = Vec::new();
+        let ours = if self.quick {
+            &["generated"][..]
+        } else {
+            &["floor", "generated"][..]
+        };
+        for kind in ours {
+            let args = [
+                "--client", kind, "--work", "{work}", "--n", "{n}", "--url", "{target}",
+            ];
+            let argv = [exe.as_str(), "--spec", &spec].into_iter().chain(args);
+            clients.push((kind.to_string(), argv.map(str::to_owned).collect()));
+        }
+        for peer in peers.as_array().into_iter().flatten() {
+            if let Some(argv) = peer["count_argv"].as_array() {
+                let argv = argv
+                    .iter()
+                    .map(|a| a.as_str().unwrap_or_default().to_owned());
+                clients.push((
+                    peer["name"].as_str().unwrap_or("?").to_owned(),
+                    argv.collect(),
+                ));
+            }
+        }
+        let bodies = self.work.join("bodies");
+        std::fs::create_dir_all(&bodies)?;
+        let server = Server::start(server, None)?;
+        let mut rows = Vec::new();
+        let mut measured = Vec::new();
+        for (work, n) in callgrind::WORKS {
+            let target = match work.strip_prefix("decode-") {
+                None => server.url.clone(),
+                Some(page) => {
+                    let file = bodies.join(format!("{page}.json"));
+                    let mut write = Command::new(count);
+                    write
+                        .args(["--spec", &spec, "--write-body", page, "--out"])
+                        .arg(&file);
+                    output(write.current_dir(&root))?;
+                    file.display().to_string()
+                }
+            };
+            for (name, argv) in &clients {
+                let fill = |a: &String| a.replace("{work}", work).replace("{target}", &target);
+                let argv: Vec<String> = argv.iter().map(fill).collect();
+                let label = format!("{name}-{work}");
+                let mut row = match callgrind::per_unit(&argv, n, &profiles, &label) {
+                    Ok(row) => row,
+                    Err(e) if name != "generated" && name != "floor" => {
+                        let why: String = format!("{e:#}").chars().take(300).collect();
+                        self.skip(&format!("instructions of {name} for {work}"), &why);
+                        continue;
+                    }
+                    Err(e) => return Err(e),
+                };
+                say(format!(
+                    "instructions {name} {work}: {:.0} per unit",
+                    row["per_unit"]
+                ));
+                if name == "generated" {
+                    measured.push((work.to_owned(), row["per_unit"].as_f64().unwrap_or(0.0)));
+                }
+                row["client"] = json!(name);
+                row["work"] = json!(work);
+                rows.push(row);
+            }
+        }
+        let path = root.join(callgrind::BASELINE);
+        let mut out = json!({ "method": "callgrind, (I(2N) - I(N)) / N", "rows": rows });
+        if args.refresh_baseline {
+            let margin = callgrind::Baseline::read(&path).map_or(0.10, |b| b.margin);
+            let rustc = rust_versions(&root)[0][1]
+                .as_str()
+                .unwrap_or("?")
+                .to_owned();
+            callgrind::Baseline::write(&path, margin, &measured, &rustc)?;
+            say(format!("wrote {} from this run", callgrind::BASELINE));
+            return Ok((out, Ok(())));
+        }
+        let (check, result) = callgrind::Baseline::read(&path)?.check(&measured);
+        say(format!(
+            "instructions against {}: {check}",
+            callgrind::BASELINE
+        ));
+        out["baseline"] = check;
+        Ok((out, result))
     }
 
     /// Every client against one bench-server at concurrency 1 and 16, in interleaved rounds;

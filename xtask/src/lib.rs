@@ -4,6 +4,7 @@
 pub mod bench;
 pub mod binaries;
 pub mod bundle;
+pub mod callgrind;
 pub mod detached;
 pub mod extensible;
 pub mod generate;

@@ -6,13 +6,18 @@
 //! - `bench-load`: requests/s and latency percentiles for the generated client, the floor
 //!   (bare reqwest + serde_json into [`floor::FloorList`]) and raw sockets (the server's ceiling);
 //! - `bench-page`: streams every participant with the list call's `stream()` and reports its
-//!   own peak RSS.
+//!   own peak RSS;
+//! - `bench-count`: a fixed number of decodes or loopback calls, run under callgrind by the bench
+//!   to count the instructions each costs.
 
 use std::path::Path;
 use std::time::Duration;
 
 use anyhow::Context as _;
+use plivo_mpc::{Credentials, MpcClient, RetryPolicy};
 use serde_json::{json, Value};
+
+use floor::FloorList;
 
 pub mod floor;
 
@@ -24,6 +29,39 @@ pub const MPC_NAME: &str = "test_mpc_1";
 /// The path of the list call for [`AUTH_ID`] and [`MPC_NAME`].
 pub fn list_path() -> String {
     format!("/v1/Account/{AUTH_ID}/MultiPartyCall/name_{MPC_NAME}/Participant/")
+}
+
+/// The generated client as every benchmark uses it: `base` (no trailing slash), retries off.
+pub fn generated_client(base: &str) -> anyhow::Result<MpcClient> {
+    Ok(MpcClient::builder(Credentials::new(AUTH_ID, AUTH_TOKEN)?)
+        .base_url(base)
+        .retry(RetryPolicy::disabled())
+        .build()?)
+}
+
+/// One list call with the generated client; the number of participants decoded.
+pub async fn list_generated(client: &MpcClient) -> anyhow::Result<usize> {
+    let page = client
+        .list_participants_by_name(MPC_NAME)
+        .send()
+        .await?
+        .into_inner();
+    Ok(page.objects.len())
+}
+
+/// One list call the floor's way (bare reqwest, Basic auth, the body read whole and decoded
+/// with `serde_json::from_slice` into [`FloorList`]) on `url`, the list call's full URL.
+pub async fn list_floor(http: &reqwest::Client, url: &str) -> anyhow::Result<usize> {
+    let response = http
+        .get(url)
+        .basic_auth(AUTH_ID, Some(AUTH_TOKEN))
+        .header(reqwest::header::ACCEPT, "application/json")
+        .send()
+        .await?
+        .error_for_status()?;
+    let bytes = response.bytes().await?;
+    let page: FloorList = serde_json::from_slice(&bytes)?;
+    Ok(page.objects.len())
 }
 
 /// The `documented` 200 example of the spec, as a JSON value.

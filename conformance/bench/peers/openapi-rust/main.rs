@@ -5,6 +5,11 @@
 //! each calling `list_participants_by_name` back to back for `seconds` after `warmup`.
 //!
 //! `openapi-rust-load URL CONCURRENCY SECONDS WARMUP`
+//!
+//! `openapi-rust-load count decode-documented|decode-full|call FILE|URL N`: the count harness,
+//! as `bench-count` for the Rust clients (run under callgrind by `cargo xtask bench` with N and
+//! 2N): N decodes of the page's bytes in FILE into the client's `ParticipantList` model, or 20
+//! warm-up calls and N list calls on one thread (a current-thread runtime).
 
 use std::time::{Duration, Instant};
 
@@ -39,9 +44,47 @@ async fn worker(cfg: std::sync::Arc<Configuration>, warm: Instant, stop: Instant
     }
 }
 
+fn configuration(url: &str) -> Configuration {
+    Configuration {
+        base_path: url.trim_end_matches('/').to_owned(),
+        basic_auth: Some((AUTH_ID.to_owned(), Some("bench-token".to_owned()))),
+        ..Configuration::default()
+    }
+}
+
+fn count(work: &str, target: &str, n: usize) {
+    if let Some(_page) = work.strip_prefix("decode-") {
+        let bytes = std::fs::read(target).expect("the page's bytes");
+        for _ in 0..n {
+            let page: plivo_mpc_openapi::models::ParticipantList =
+                serde_json::from_slice(std::hint::black_box(&bytes)).expect("the page decodes");
+            std::hint::black_box(page.objects.len());
+        }
+        return;
+    }
+    assert_eq!(work, "call", "unknown work {work}");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async move {
+        let cfg = configuration(target);
+        for _ in 0..20 + n {
+            let page =
+                participants_api::list_participants_by_name(&cfg, AUTH_ID, "test_mpc_1", None, None, None)
+                    .await
+                    .expect("the call succeeds");
+            std::hint::black_box(page.objects.len());
+        }
+    });
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let url = args[1].trim_end_matches('/').to_owned();
+    if args[1] == "count" {
+        return count(&args[2], &args[3], args[4].parse().unwrap());
+    }
+    let url = args[1].clone();
     let concurrency: usize = args[2].parse().unwrap();
     let seconds: f64 = args[3].parse().unwrap();
     let warmup: f64 = args[4].parse().unwrap();
@@ -52,11 +95,7 @@ fn main() {
         .build()
         .unwrap();
     runtime.block_on(async move {
-        let cfg = std::sync::Arc::new(Configuration {
-            base_path: url,
-            basic_auth: Some((AUTH_ID.to_owned(), Some("bench-token".to_owned()))),
-            ..Configuration::default()
-        });
+        let cfg = std::sync::Arc::new(configuration(&url));
         let warm = Instant::now() + Duration::from_secs_f64(warmup);
         let stop = warm + Duration::from_secs_f64(seconds);
         let tasks: Vec<_> = (0..concurrency)

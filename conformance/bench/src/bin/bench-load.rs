@@ -16,8 +16,8 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
-use plivo_mpc::{Credentials, MpcClient, RetryPolicy};
-use plivo_mpc_bench::{floor::FloorList, Latencies, AUTH_ID, AUTH_TOKEN, MPC_NAME};
+use plivo_mpc::MpcClient;
+use plivo_mpc_bench::Latencies;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
@@ -38,26 +38,8 @@ enum Caller {
 /// One call; returns the number of participants decoded (or bytes read, for `raw`).
 async fn call(caller: &Caller, raw: &mut Option<RawConn>) -> anyhow::Result<usize> {
     match caller {
-        Caller::Generated(client) => {
-            let page = client
-                .list_participants_by_name(MPC_NAME)
-                .send()
-                .await?
-                .into_inner();
-            Ok(page.objects.len())
-        }
-        Caller::Floor(http, url) => {
-            let response = http
-                .get(url)
-                .basic_auth(AUTH_ID, Some(AUTH_TOKEN))
-                .header(reqwest::header::ACCEPT, "application/json")
-                .send()
-                .await?
-                .error_for_status()?;
-            let bytes = response.bytes().await?;
-            let page: FloorList = serde_json::from_slice(&bytes)?;
-            Ok(page.objects.len())
-        }
+        Caller::Generated(client) => plivo_mpc_bench::list_generated(client).await,
+        Caller::Floor(http, url) => plivo_mpc_bench::list_floor(http, url).await,
         Caller::Raw(addr, request) => {
             if raw.is_none() {
                 *raw = Some(RawConn::connect(addr).await?);
@@ -171,12 +153,7 @@ fn main() -> anyhow::Result<()> {
     let url = url.context("--url is required")?;
     let base = url.trim_end_matches('/').to_owned();
     let caller = match kind {
-        Kind::Generated => Caller::Generated(
-            MpcClient::builder(Credentials::new(AUTH_ID, AUTH_TOKEN)?)
-                .base_url(&base)
-                .retry(RetryPolicy::disabled())
-                .build()?,
-        ),
+        Kind::Generated => Caller::Generated(plivo_mpc_bench::generated_client(&base)?),
         Kind::Floor => Caller::Floor(
             reqwest::Client::builder().build()?,
             format!("{base}{}", plivo_mpc_bench::list_path()),
