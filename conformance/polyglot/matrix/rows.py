@@ -466,7 +466,7 @@ def java_sdk_run(row, ctx):
 
 # The rows that call every operation of the spec too: the generated clients that run, and the
 # SDKs whose harness has a table of their methods (each operation the SDK implements).
-EVERY_OPERATION = ("python-gen", "typescript-gen", "go-gen", "java-gen", "ruby-gen", "php-gen",
+EVERY_OPERATION = ("rust", "python-gen", "typescript-gen", "go-gen", "java-gen", "ruby-gen", "php-gen",
                    "python-sdk", "node-sdk", "go-sdk", "ruby-sdk", "php-sdk", "java-sdk")
 
 
