@@ -21,6 +21,8 @@ table of their methods in each SDK harness): every operation of the spec, once, 
 spec alone. Its config (JSON, `<target>/polyglot/operations.json`):
   auth_id, auth_token, requests_url,
   operations: [{id, api (the tag as a class name, e.g. MultiPartyCallsApi), method, path,
+                examples: [{name, status, model (the response schema's component name, or
+                null), url (the base URL that serves it)}] (every response example),
                 path_params: [[name, example value]] in path order, body (the first example of
                 its requestBody, or null), body_model (the requestBody schema's component
                 name, or null), body_required,
@@ -240,7 +242,8 @@ def response_examples(spec: dict, op: dict) -> list[dict]:
         for media in _resolve(spec, response).get("content", {}).values():
             for name in media.get("examples", {}):
                 example = _resolve(spec, media["examples"][name])
-                out.append({"name": name, "status": response_status(key),
+                model = media.get("schema", {}).get("$ref", "").rsplit("/", 1)[-1] or None
+                out.append({"name": name, "status": response_status(key), "model": model,
                             "value": example.get("value")})
     return out
 
@@ -249,7 +252,7 @@ def operations_config(cfg: dict, ops: list[dict], mock: Mock) -> dict:
     """The operations config; each example gets the base URL that serves it."""
     def entry(op: dict) -> dict:
         out = {k: v for k, v in op.items() if k not in ("defaults", "body_defaults")}
-        out["examples"] = [{"name": ex["name"], "status": ex["status"],
+        out["examples"] = [{"name": ex["name"], "status": ex["status"], "model": ex["model"],
                             "url": mock.example_url(ex["name"])} for ex in op["examples"]]
         return out
     return {"auth_id": cfg["auth_id"], "auth_token": cfg["auth_token"],
