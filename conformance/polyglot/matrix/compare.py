@@ -569,8 +569,17 @@ def compare_op_examples(row, output: dict, ops: list[dict], reference: dict | No
         summary[op["id"]] = (passed, len(op["examples"]), first)
     row.state["op_examples"] = summary
     with_examples = sum(1 for op in ops if op["examples"])
-    for text, seen in grouped.items():
+    # A field that differs with several values is one note: its first values, and how many more.
+    by_field: dict[str, list[str]] = {}
+    for text in grouped:
+        by_field.setdefault(text.split(": Rust ", 1)[0], []).append(text)
+    for texts in by_field.values():
+        seen: dict[str, list[str]] = {}
+        for text in texts:
+            for op_id, names in grouped[text].items():
+                seen.setdefault(op_id, []).extend(names)
         names = list(dict.fromkeys(n for ns in seen.values() for n in ns))
         where = (f"all {len(seen)} operations" if len(seen) == with_examples and len(seen) > 1
                  else ", ".join(seen))
-        row.details.append(f"examples: {text} ({where}; {', '.join(names)})")
+        more = f" (and {len(texts) - 1} more values)" if len(texts) > 1 else ""
+        row.details.append(f"examples: {texts[0]}{more} ({where}; {', '.join(names)})")
