@@ -541,6 +541,8 @@ def compare_op_examples(row, output: dict, ops: list[dict], reference: dict | No
         row.details.append("the operations' response examples: this harness does not parse "
                            "them yet (only the participant list's are compared)")
         return
+    # What the harness saw of the client while reading them (a state it had to reset).
+    row.details += [f"examples: {note}" for note in output.get("notes", [])]
     parses = output["examples"]
     ref_parses = (reference or {}).get("examples", {})
     per_op = row.state.get("per_op", {})
