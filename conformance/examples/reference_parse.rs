@@ -291,14 +291,17 @@ async fn call_operation(
         .map(|(name, value)| (name, value.as_str().unwrap_or_default().to_owned()))
         .collect();
     let path: Vec<(&str, String)> = path.iter().map(|(n, v)| (n.as_str(), v.clone())).collect();
-    let query = if with_query { pairs(&op["query"]) } else { Vec::new() };
+    let query = if with_query {
+        pairs(&op["query"])
+    } else {
+        Vec::new()
+    };
     let query: Vec<(&str, Value)> = query.iter().map(|(n, v)| (n.as_str(), v.clone())).collect();
     let body = Some(op["body"].clone()).filter(|b| !b.is_null());
     let id = op["id"].as_str().unwrap_or_default();
-    let outcome = plivo_mpc::generated::operations::call_by_operation_id(
-        &client, id, &path, &query, body,
-    )
-    .await?;
+    let outcome =
+        plivo_mpc::generated::operations::call_by_operation_id(&client, id, &path, &query, body)
+            .await?;
     Ok(match outcome {
         Ok(answer) => answer.json,
         Err(error) => {
@@ -380,12 +383,12 @@ fn main() -> ExitCode {
         return ExitCode::from(2);
     }
     let result = match operations_config(&args) {
-        Ok(Some(config)) => {
-            tokio::runtime::Runtime::new().map_err(Into::into).and_then(|rt| {
-                rt.block_on(run_operations(&config))
-            })
+        Ok(Some(config)) => tokio::runtime::Runtime::new()
+            .map_err(Into::into)
+            .and_then(|rt| rt.block_on(run_operations(&config))),
+        Ok(None) => {
+            plan(&args).and_then(|plan| tokio::runtime::Runtime::new()?.block_on(run(plan)))
         }
-        Ok(None) => plan(&args).and_then(|plan| tokio::runtime::Runtime::new()?.block_on(run(plan))),
         Err(e) => Err(e),
     };
     match result {
