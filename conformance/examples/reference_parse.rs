@@ -277,7 +277,7 @@ async fn call_operation(
 ) -> Result<Value, String> {
     let text = |key: &str| config[key].as_str().unwrap_or_default().to_owned();
     let client = MpcClient::builder(
-        Credentials::new(&text("auth_id"), &text("auth_token")).map_err(|e| e.to_string())?,
+        Credentials::new(text("auth_id"), text("auth_token")).map_err(|e| e.to_string())?,
     )
     .base_url(base_url)
     // Each example is answered once, as it is: a retried 429 or 5XX would only ask again.
