@@ -133,7 +133,10 @@ async function operations(cfg) {
     }
   }
   const version = require('plivo/package.json').version;
-  process.stdout.write(JSON.stringify({ client: `plivo (Node) ${version}`, operations: outcome, examples }) + '\n');
+  // The harness's own limit, said where its differences are read.
+  const notes = ['the SDK camel-cases every key of an answer and the harness snake-cases them back: '
+    + 'a key the API itself spells in camelCase (mpcMemberId) shows as a difference of the harness'];
+  process.stdout.write(JSON.stringify({ client: `plivo (Node) ${version}`, operations: outcome, examples, notes }) + '\n');
 }
 
 async function main() {
