@@ -34,10 +34,13 @@ after the path values in Java, PHP).
 Each generated client's harness then calls every operation by reflection on the generated API
 classes (no code per operation), each SDK's harness through its table (operationId without
 ByName/ByUuid -> the SDK's method, arguments from the same path values, body example and
-query), against the mock's default answer, and prints {"client", "operations": {id: "ok" |
-"error: ..." | "unsupported: ..." (no such method in the SDK)}}; the runner checks what the mock
-recorded (compare.compare_operations) and gives each operation its own cell
-(compare.operation_cells).
+query), against the mock's default answer, then once per response example at that example's
+base URL, and prints {"client", "operations": {id: "ok" | "error: ..." | "unsupported: ..." (no
+such method in the SDK)}, "examples": {id: {example: parse | {"$raises", "$status", "$body" |
+"$message", "$error"}}}, "notes": [...]}; the runner checks what the mock recorded
+(compare.compare_operations), compares each parse with the Rust row's (reference_parse, itself
+held to the example values; compare.compare_op_examples) and gives each operation its own cell
+(compare.operation_cells). The Rust row runs the operations too.
 """
 
 from __future__ import annotations
