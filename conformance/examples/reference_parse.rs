@@ -19,11 +19,21 @@
 //! `mpc_uuid`, `examples` {name: url}, `requests_url`, `request_calls`); without it the values
 //! come from the spec's parameter examples. The output is
 //! `{"client", "parses": {example: {"by_name", "by_uuid"}}, "calls": {id: "ok" | error}}`.
+//!
+//! With the runner's operations config (`--config FILE` with an `operations` key, see
+//! conformance/polyglot/matrix/orchestrate.py) it calls every operation instead, through the
+//! client's `call_by_operation_id` (no code per operation): once at `requests_url` (and once more
+//! with its query parameters at their examples), then once per response example of the
+//! operation at that example's base URL. It prints `{"client", "operations": {id | "id+query":
+//! "ok" | "error: ..."}, "examples": {id: {example: parse}}}`, where a parse is the decoded
+//! success body written back as JSON, or for an error status `{"$raises", "$status", "$body"}`
+//! (the typed error body written back as JSON). The replay suite proves that each of these
+//! equals the example, so this is the reading every other client is held to.
 
 use std::collections::BTreeMap;
 use std::process::ExitCode;
 
-use plivo_mpc::{Credentials, MpcClient};
+use plivo_mpc::{Credentials, MpcClient, RetryPolicy};
 use plivo_mpc_conformance::catalogue;
 use plivo_mpc_conformance::document::{default_spec_path, SpecDocument};
 use plivo_mpc_conformance::mock_server::DEFAULT_EXAMPLE;
@@ -238,6 +248,128 @@ async fn run(plan: Plan) -> Result<Value, Box<dyn std::error::Error>> {
     })))
 }
 
+/// The runner's operations config, when `--config` is one (it has an `operations` key).
+fn operations_config(args: &Args) -> Result<Option<Value>, Box<dyn std::error::Error>> {
+    let Some(path) = &args.config else {
+        return Ok(None);
+    };
+    let config: Value = serde_json::from_str(&std::fs::read_to_string(path)?)?;
+    Ok(config.get("operations").is_some().then_some(config))
+}
+
+/// Pairs `[[name, value]]` of the operations config.
+fn pairs(value: &Value) -> Vec<(String, Value)> {
+    value
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|pair| Some((pair.get(0)?.as_str()?.to_owned(), pair.get(1)?.clone())))
+        .collect()
+}
+
+/// One operation called through `call_by_operation_id` at `base_url`: the decoded body written
+/// back as JSON (null without one), or for an error `{"$raises", "$status", "$body"}`.
+async fn call_operation(
+    config: &Value,
+    op: &Value,
+    base_url: &str,
+    with_query: bool,
+) -> Result<Value, String> {
+    let text = |key: &str| config[key].as_str().unwrap_or_default().to_owned();
+    let client = MpcClient::builder(
+        Credentials::new(text("auth_id"), text("auth_token")).map_err(|e| e.to_string())?,
+    )
+    .base_url(base_url)
+    // Each example is answered once, as it is: a retried 429 or 5XX would only ask again.
+    .retry(RetryPolicy::disabled())
+    .build()
+    .map_err(|e| e.to_string())?;
+    // auth_id comes from the credentials, the other path values by name.
+    let path: Vec<(String, String)> = pairs(&op["path_params"])
+        .into_iter()
+        .filter(|(name, _)| name != "auth_id")
+        .map(|(name, value)| (name, value.as_str().unwrap_or_default().to_owned()))
+        .collect();
+    let path: Vec<(&str, String)> = path.iter().map(|(n, v)| (n.as_str(), v.clone())).collect();
+    let query = if with_query {
+        pairs(&op["query"])
+    } else {
+        Vec::new()
+    };
+    let query: Vec<(&str, Value)> = query.iter().map(|(n, v)| (n.as_str(), v.clone())).collect();
+    let body = Some(op["body"].clone()).filter(|b| !b.is_null());
+    let id = op["id"].as_str().unwrap_or_default();
+    let outcome =
+        plivo_mpc::generated::operations::call_by_operation_id(&client, id, &path, &query, body)
+            .await?;
+    Ok(match outcome {
+        Ok(answer) => answer.json,
+        Err(error) => {
+            let mut raised = Map::new();
+            raised.insert("$raises".to_owned(), json!("MpcError"));
+            raised.insert(
+                "$status".to_owned(),
+                json!(error.status().map(|s| s.as_u16())),
+            );
+            if let Some(body) = error.api_error() {
+                raised.insert(
+                    "$body".to_owned(),
+                    serde_json::to_value(body).map_err(|e| e.to_string())?,
+                );
+            }
+            raised.insert("$error".to_owned(), json!(error.to_string()));
+            Value::Object(raised)
+        }
+    })
+}
+
+/// Every operation of the operations config: its calls at `requests_url`, then its examples.
+async fn run_operations(config: &Value) -> Result<Value, Box<dyn std::error::Error>> {
+    let requests_url = config["requests_url"]
+        .as_str()
+        .ok_or("the operations config has no requests_url")?;
+    let ops = config["operations"].as_array().cloned().unwrap_or_default();
+    let mut outcome = Map::new();
+    for op in &ops {
+        let id = op["id"].as_str().unwrap_or_default();
+        let with_query = op["query"].as_array().is_some_and(|q| !q.is_empty());
+        for (key, query) in [(id.to_owned(), false), (format!("{id}+query"), true)] {
+            if query && !with_query {
+                continue;
+            }
+            let said = match call_operation(config, op, requests_url, query).await {
+                Ok(value) if value.get("$raises").is_some() => {
+                    format!("error: {}", value["$error"].as_str().unwrap_or_default())
+                }
+                Ok(_) => "ok".to_owned(),
+                Err(e) => format!("error: {e}"),
+            };
+            outcome.insert(key, Value::String(said));
+        }
+    }
+    let mut examples = Map::new();
+    for op in &ops {
+        let mut parses = Map::new();
+        for example in op["examples"].as_array().into_iter().flatten() {
+            let name = example["name"].as_str().unwrap_or_default();
+            let url = example["url"].as_str().unwrap_or_default();
+            let parse = call_operation(config, op, url, false)
+                .await
+                .unwrap_or_else(|e| json!({ "$error": e }));
+            parses.insert(name.to_owned(), parse);
+        }
+        examples.insert(
+            op["id"].as_str().unwrap_or_default().to_owned(),
+            Value::Object(parses),
+        );
+    }
+    Ok(canonical(json!({
+        "client": concat!("plivo-mpc (Rust, progenitor) ", env!("CARGO_PKG_VERSION")),
+        "operations": outcome,
+        "examples": examples,
+    })))
+}
+
 fn main() -> ExitCode {
     let args = match parse_args() {
         Ok(args) => args,
@@ -250,7 +382,15 @@ fn main() -> ExitCode {
         eprintln!("{USAGE}");
         return ExitCode::from(2);
     }
-    let result = plan(&args).and_then(|plan| tokio::runtime::Runtime::new()?.block_on(run(plan)));
+    let result = match operations_config(&args) {
+        Ok(Some(config)) => tokio::runtime::Runtime::new()
+            .map_err(Into::into)
+            .and_then(|rt| rt.block_on(run_operations(&config))),
+        Ok(None) => {
+            plan(&args).and_then(|plan| tokio::runtime::Runtime::new()?.block_on(run(plan)))
+        }
+        Err(e) => Err(e),
+    };
     match result {
         Ok(output) => {
             println!("{output}");

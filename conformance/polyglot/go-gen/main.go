@@ -8,6 +8,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"os"
 	"reflect"
 	"strings"
@@ -69,6 +70,10 @@ type operation struct {
 	Body       json.RawMessage      `json:"body"`
 	BodyModel  *string              `json:"body_model"`
 	Query      [][2]json.RawMessage `json:"query"`
+	Examples   []struct {
+		Name string `json:"name"`
+		URL  string `json:"url"`
+	} `json:"examples"`
 }
 
 // pascal: end_time__gt -> EndTimeGt, as the generator names a query parameter's setter.
@@ -92,8 +97,9 @@ type opsConfig struct {
 // callOperation runs one operation by reflection: the service field named by the tag
 // (MultiPartyCallsApi -> MultiPartyCallsAPI), its method named by the operationId with the path
 // values, the body setter named by the requestBody schema with the example decoded into the
-// setter's own argument type, then Execute.
-func callOperation(c *plivompc.APIClient, ctx context.Context, op operation, withQuery bool) (err error) {
+// setter's own argument type, then Execute. It returns the decoded answer written back through
+// the generated MarshalJSON (null without one) and the HTTP status.
+func callOperation(c *plivompc.APIClient, ctx context.Context, op operation, withQuery bool) (answer json.RawMessage, status int, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("reflection: %v", r)
@@ -101,12 +107,12 @@ func callOperation(c *plivompc.APIClient, ctx context.Context, op operation, wit
 	}()
 	service := reflect.ValueOf(c).Elem().FieldByName(strings.TrimSuffix(op.API, "Api") + "API")
 	if !service.IsValid() {
-		return fmt.Errorf("no service %sAPI", strings.TrimSuffix(op.API, "Api"))
+		return nil, 0, fmt.Errorf("no service %sAPI", strings.TrimSuffix(op.API, "Api"))
 	}
 	name := strings.ToUpper(op.ID[:1]) + op.ID[1:]
 	method := service.MethodByName(name)
 	if !method.IsValid() {
-		return fmt.Errorf("no method %s", name)
+		return nil, 0, fmt.Errorf("no method %s", name)
 	}
 	args := []reflect.Value{reflect.ValueOf(ctx)}
 	for _, p := range op.PathParams {
@@ -119,40 +125,60 @@ func callOperation(c *plivompc.APIClient, ctx context.Context, op operation, wit
 		}
 		var name string
 		if err := json.Unmarshal(q[0], &name); err != nil {
-			return err
+			return nil, 0, err
 		}
 		setter := req.MethodByName(pascal(name))
 		if !setter.IsValid() {
-			return fmt.Errorf("no query setter %s", pascal(name))
+			return nil, 0, fmt.Errorf("no query setter %s", pascal(name))
 		}
 		value := reflect.New(setter.Type().In(0))
 		if err := json.Unmarshal(q[1], value.Interface()); err != nil {
-			return fmt.Errorf("the example of %s does not decode: %v", name, err)
+			return nil, 0, fmt.Errorf("the example of %s does not decode: %v", name, err)
 		}
 		req = setter.Call([]reflect.Value{value.Elem()})[0]
 	}
 	if op.BodyModel != nil {
 		setter := req.MethodByName(*op.BodyModel)
 		if !setter.IsValid() {
-			return fmt.Errorf("no body setter %s", *op.BodyModel)
+			return nil, 0, fmt.Errorf("no body setter %s", *op.BodyModel)
 		}
 		body := reflect.New(setter.Type().In(0))
 		if err := json.Unmarshal(op.Body, body.Interface()); err != nil {
-			return fmt.Errorf("the example does not decode into %s: %v", *op.BodyModel, err)
+			return nil, 0, fmt.Errorf("the example does not decode into %s: %v", *op.BodyModel, err)
 		}
 		req = setter.Call([]reflect.Value{body.Elem()})[0]
 	}
 	out := req.MethodByName("Execute").Call(nil)
-	if e, ok := out[len(out)-1].Interface().(error); ok && e != nil {
-		return e
+	if resp, ok := out[len(out)-2].Interface().(*http.Response); ok && resp != nil {
+		status = resp.StatusCode
 	}
+	if e, ok := out[len(out)-1].Interface().(error); ok && e != nil {
+		return nil, status, e
+	}
+	answer = json.RawMessage("null")
 	if len(out) == 3 && !out[0].IsNil() {
 		// The decoded answer through the generated MarshalJSON.
-		if _, err := json.Marshal(out[0].Interface()); err != nil {
-			return err
+		if answer, err = json.Marshal(out[0].Interface()); err != nil {
+			return nil, status, err
 		}
 	}
-	return nil
+	return answer, status, nil
+}
+
+// raised is an error as the runner compares it: its type, the status and the JSON body that
+// the generated GenericOpenAPIError carries.
+func raised(err error, status int) map[string]interface{} {
+	out := map[string]interface{}{"$raises": fmt.Sprintf("%T", err), "$error": errText(err)}
+	if status != 0 {
+		out["$status"] = status
+	}
+	if withBody, ok := err.(interface{ Body() []byte }); ok {
+		var body interface{}
+		if json.Unmarshal(withBody.Body(), &body) == nil {
+			out["$body"] = body
+		}
+	}
+	return out
 }
 
 func operations(raw []byte) {
@@ -174,15 +200,28 @@ func operations(raw []byte) {
 				}
 				key += "+query"
 			}
-			if err := callOperation(c, ctx, op, withQuery); err != nil {
+			if _, _, err := callOperation(c, ctx, op, withQuery); err != nil {
 				outcome[key] = "error: " + errText(err)
 			} else {
 				outcome[key] = "ok"
 			}
 		}
 	}
+	// Every response example, from the base URL that serves it.
+	examples := map[string]map[string]interface{}{}
+	for _, op := range cfg.Operations {
+		examples[op.ID] = map[string]interface{}{}
+		for _, ex := range op.Examples {
+			answer, status, err := callOperation(client(ex.URL), ctx, op, false)
+			if err != nil {
+				examples[op.ID][ex.Name] = raised(err, status)
+			} else {
+				examples[op.ID][ex.Name] = answer
+			}
+		}
+	}
 	out, _ := json.Marshal(map[string]interface{}{
-		"client": "openapi-generator go", "operations": outcome,
+		"client": "openapi-generator go", "operations": outcome, "examples": examples,
 	})
 	fmt.Println(string(out))
 }

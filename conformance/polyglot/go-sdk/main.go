@@ -27,6 +27,10 @@ type operation struct {
 	PathParams [][2]string     `json:"path_params"`
 	Body       json.RawMessage `json:"body"`
 	Query      [][2]any        `json:"query"`
+	Examples   []struct {
+		Name string `json:"name"`
+		URL  string `json:"url"`
+	} `json:"examples"`
 }
 
 // sdkConfig is the harness config (call and config: ../go-common/config.go), or the operations
@@ -169,20 +173,30 @@ func wholeNumbers(v reflect.Value) {
 
 // send runs an SDK method with the error of filling its arguments, if any: the SDK still sends
 // what did fit.
-func send[T any](op operation, query [][2]any, method func(T) error) error {
+func send[T any](op operation, query [][2]any, method func(T) (any, error)) (any, error) {
 	params, fill := args[T](op, query)
-	if err := method(params); err != nil {
-		return err
+	answer, err := method(params)
+	if err != nil {
+		return nil, err
 	}
 	if fill != nil {
-		return fmt.Errorf("the SDK's %T cannot hold the spec's example: %v", params, fill)
+		return nil, fmt.Errorf("the SDK's %T cannot hold the spec's example: %v", params, fill)
 	}
-	return nil
+	return answer, nil
 }
 
 // handler calls one SDK method for an operation: the MPC and member from its path values, its
-// parameter struct (if any) from the body example and the query.
-type handler func(s *plivo.MultiPartyCallService, t target, op operation, q [][2]any) error
+// parameter struct (if any) from the body example and the query. It returns what the method
+// returned as JSON (plain), nil for a method that returns only an error.
+type handler func(s *plivo.MultiPartyCallService, t target, op operation, q [][2]any) (any, error)
+
+// answer is an SDK method's result as JSON with its json tag names.
+func answer[R any](r R, err error) (any, error) {
+	if err != nil {
+		return nil, err
+	}
+	return plain(reflect.ValueOf(r)), nil
+}
 
 type service = plivo.MultiPartyCallService
 type mpcID = plivo.MultiPartyCallBasicParams
@@ -190,36 +204,36 @@ type memberID = plivo.MultiPartyCallParticipantParams
 
 // The shapes of the SDK's methods (as method expressions), each made a handler.
 func onMpc(f func(*service, mpcID) error) handler {
-	return func(s *service, t target, _ operation, _ [][2]any) error { return f(s, t.mpc) }
+	return func(s *service, t target, _ operation, _ [][2]any) (any, error) { return nil, f(s, t.mpc) }
 }
 
 func onMember(f func(*service, memberID) error) handler {
-	return func(s *service, t target, _ operation, _ [][2]any) error { return f(s, t.member) }
+	return func(s *service, t target, _ operation, _ [][2]any) (any, error) { return nil, f(s, t.member) }
 }
 
 func getMpc[R any](f func(*service, mpcID) (R, error)) handler {
-	return onMpc(func(s *service, id mpcID) error { _, err := f(s, id); return err })
+	return func(s *service, t target, _ operation, _ [][2]any) (any, error) { return answer(f(s, t.mpc)) }
 }
 
 func getMember[R any](f func(*service, memberID) (R, error)) handler {
-	return onMember(func(s *service, id memberID) error { _, err := f(s, id); return err })
+	return func(s *service, t target, _ operation, _ [][2]any) (any, error) { return answer(f(s, t.member)) }
 }
 
 func mpcWith[T, R any](f func(*service, mpcID, T) (R, error)) handler {
-	return func(s *service, t target, op operation, q [][2]any) error {
-		return send(op, q, func(p T) error { _, err := f(s, t.mpc, p); return err })
+	return func(s *service, t target, op operation, q [][2]any) (any, error) {
+		return send(op, q, func(p T) (any, error) { return answer(f(s, t.mpc, p)) })
 	}
 }
 
 func memberWith[T, R any](f func(*service, memberID, T) (R, error)) handler {
-	return func(s *service, t target, op operation, q [][2]any) error {
-		return send(op, q, func(p T) error { _, err := f(s, t.member, p); return err })
+	return func(s *service, t target, op operation, q [][2]any) (any, error) {
+		return send(op, q, func(p T) (any, error) { return answer(f(s, t.member, p)) })
 	}
 }
 
 func memberWithOptional[T any](f func(*service, memberID, ...T) error) handler {
-	return func(s *service, t target, op operation, q [][2]any) error {
-		return send(op, q, func(p T) error { return f(s, t.member, p) })
+	return func(s *service, t target, op operation, q [][2]any) (any, error) {
+		return send(op, q, func(p T) (any, error) { return nil, f(s, t.member, p) })
 	}
 }
 
@@ -227,8 +241,8 @@ func memberWithOptional[T any](f func(*service, memberID, ...T) error) handler {
 // by the operationId without its ByName/ByUuid ending; an operation missing here has no method
 // in the SDK.
 var methods = map[string]handler{
-	"listMpcs": func(s *service, _ target, op operation, q [][2]any) error {
-		return send(op, q, func(p plivo.MultiPartyCallListParams) error { _, err := s.List(p); return err })
+	"listMpcs": func(s *service, _ target, op operation, q [][2]any) (any, error) {
+		return send(op, q, func(p plivo.MultiPartyCallListParams) (any, error) { return answer(s.List(p)) })
 	},
 	"getMpc":                     getMpc((*service).Get),
 	"startMpc":                   onMpc((*service).Start),
@@ -253,9 +267,11 @@ var methods = map[string]handler{
 }
 
 // operations calls each operation of the spec through methods (see ../matrix/orchestrate.py):
-// once with no query parameter, and once more ("<id>+query") with each at its example.
-func operations(c *plivo.Client, cfg sdkConfig) map[string]string {
+// once with no query parameter, and once more ("<id>+query") with each at its example; then
+// once per response example, from the base URL that serves it (point).
+func operations(c *plivo.Client, cfg sdkConfig, point func(string)) (map[string]string, map[string]map[string]any) {
 	outcome := map[string]string{}
+	examples := map[string]map[string]any{}
 	for _, op := range cfg.Operations {
 		base := strings.TrimSuffix(strings.TrimSuffix(op.ID, "ByName"), "ByUuid")
 		method, ok := methods[base]
@@ -277,14 +293,38 @@ func operations(c *plivo.Client, cfg sdkConfig) map[string]string {
 		for key, query := range runs {
 			if !ok {
 				outcome[key] = "unsupported: the SDK has no method for it"
-			} else if err := method(c.MultiPartyCall, t, op, query); err != nil {
+			} else if _, err := method(c.MultiPartyCall, t, op, query); err != nil {
 				outcome[key] = "error: " + errText(err)
 			} else {
 				outcome[key] = "ok"
 			}
 		}
+		if !ok {
+			continue
+		}
+		examples[op.ID] = map[string]any{}
+		for _, ex := range op.Examples {
+			point(ex.URL)
+			if got, err := method(c.MultiPartyCall, t, op, nil); err != nil {
+				examples[op.ID][ex.Name] = raised(err)
+			} else {
+				examples[op.ID][ex.Name] = got
+			}
+		}
+		point(cfg.RequestsURL)
 	}
-	return outcome
+	return outcome, examples
+}
+
+// raised is an SDK error as the runner compares it: the SDK makes an error of the answer's body
+// (its text), with no status; the body is compared when that text is JSON.
+func raised(err error) map[string]any {
+	out := map[string]any{"$raises": fmt.Sprintf("%T", err), "$error": errText(err)}
+	var body any
+	if json.Unmarshal([]byte(err.Error()), &body) == nil {
+		out["$body"] = body
+	}
+	return out
 }
 
 func errText(err error) string {
@@ -319,8 +359,9 @@ func main() {
 	}
 	if cfg.Operations != nil {
 		point(cfg.RequestsURL)
+		outcome, examples := operations(c, cfg, point)
 		out, err := json.Marshal(map[string]interface{}{"client": "plivo-go",
-			"operations": operations(c, cfg)})
+			"operations": outcome, "examples": examples})
 		if err != nil {
 			panic(err)
 		}

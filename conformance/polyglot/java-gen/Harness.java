@@ -55,8 +55,9 @@ public class Harness {
   // One operation by reflection: the API class named by its tag, the method named by the
   // operationId (the overload without the headers map), the path values in order, the body
   // converted from the example into the method's own parameter type by the client's mapper,
-  // null for every optional query parameter.
-  static void operation(ApiClient client, JsonNode op, boolean withQuery) throws Exception {
+  // null for every optional query parameter. Returns the answer written back by the client's
+  // mapper (the API's names), null without one.
+  static JsonNode operation(ApiClient client, JsonNode op, boolean withQuery) throws Exception {
     Class<?> cls = Class.forName("polyglot.mpc.api." + op.get("api").asText());
     Object api = cls.getConstructor(ApiClient.class).newInstance(client);
     Method method = null;
@@ -84,7 +85,26 @@ public class Harness {
     } catch (InvocationTargetException e) {
       throw (Exception) e.getCause();
     }
-    if (answer != null) mapper.writeValueAsString(answer);
+    return answer == null ? mapper.nullNode() : mapper.readTree(mapper.writeValueAsString(answer));
+  }
+
+  // An exception as the runner compares it: its class, and the ApiException's status and JSON
+  // body.
+  static ObjectNode raised(Exception e) {
+    ObjectNode out = mapper.createObjectNode();
+    out.put("$raises", e.getClass().getSimpleName());
+    String text = errorText(e);
+    out.put("$error", text.length() > 300 ? text.substring(0, 300) : text);
+    if (e instanceof ApiException) {
+      ApiException api = (ApiException) e;
+      if (api.getCode() != 0) out.put("$status", api.getCode());
+      try {
+        if (api.getResponseBody() != null) out.set("$body", mapper.readTree(api.getResponseBody()));
+      } catch (Exception notJson) {
+        // no JSON body to compare
+      }
+    }
+    return out;
   }
 
   static void operations(ObjectMapper json) throws Exception {
@@ -102,6 +122,18 @@ public class Harness {
           outcome.put(key, "ok");
         } catch (Exception e) {
           outcome.put(key, "error: " + errorText(e));
+        }
+      }
+    }
+    // Every response example, from the base URL that serves it.
+    ObjectNode examples = out.putObject("examples");
+    for (JsonNode op : cfg.get("operations")) {
+      ObjectNode parses = examples.putObject(op.get("id").asText());
+      for (JsonNode ex : op.get("examples")) {
+        try {
+          parses.set(ex.get("name").asText(), operation(client(ex.get("url").asText()), op, false));
+        } catch (Exception e) {
+          parses.set(ex.get("name").asText(), raised(e));
         }
       }
     }

@@ -140,9 +140,16 @@ public class Harness {
     }
   }
 
-  static String callOperation(PlivoClient client, JsonNode op, JsonNode query) throws Exception {
+  // What a call said ("ok", "error: ...", "unsupported: ...") and what the SDK returned.
+  record Outcome(String said, Object answer) {}
+
+  static Outcome unsupported(String why) {
+    return new Outcome("unsupported: " + why, null);
+  }
+
+  static Outcome callOperation(PlivoClient client, JsonNode op, JsonNode query) throws Exception {
     String[] entry = METHODS.get(op.get("id").asText().replaceAll("By(Name|Uuid)$", ""));
-    if (entry == null) return "unsupported: the SDK has no method for it";
+    if (entry == null) return unsupported("the SDK has no method for it");
     Map<String, Object> values = new LinkedHashMap<>();
     for (JsonNode p : op.get("path_params")) values.put(p.get(0).asText(), p.get(1));
     JsonNode body = op.get("body");
@@ -163,7 +170,7 @@ public class Harness {
       if (m.getName().equals(entry[0]) && Modifier.isStatic(m.getModifiers()) && m.getParameterCount() == args.size()
           && Arrays.stream(m.getParameterTypes()).allMatch(t -> t == String.class)) factory = m;
     }
-    if (factory == null) return "unsupported: no MultiPartyCall." + entry[0] + " with " + args.size() + " string(s)";
+    if (factory == null) return unsupported("no MultiPartyCall." + entry[0] + " with " + args.size() + " string(s)");
     Object request = invoke(factory, null, args.toArray());
     List<String> unfit = new ArrayList<>();
     for (Map.Entry<String, Object> v : values.entrySet()) {
@@ -200,10 +207,47 @@ public class Harness {
       } catch (NoSuchMethodException e) {
         continue;
       }
-      invoke(send, request);
-      return unfit.isEmpty() ? "ok" : "error: the SDK's setter " + String.join("; ", unfit);
+      Object answer = invoke(send, request);
+      return new Outcome(unfit.isEmpty() ? "ok" : "error: the SDK's setter " + String.join("; ", unfit), answer);
     }
-    return "unsupported: " + request.getClass().getSimpleName() + " has no verb to send it";
+    return unsupported(request.getClass().getSimpleName() + " has no verb to send it");
+  }
+
+  // What the SDK returned, as JSON with the API's names: a list page as listing() writes it,
+  // a model by its own fields and its superclasses' (snake_case), nested values by Jackson.
+  static JsonNode answerJson(Object o) throws IllegalAccessException {
+    if (o == null) return NullNode.getInstance();
+    if (o instanceof ListResponse<?> page) {
+      ObjectNode out = json.createObjectNode();
+      out.put("api_id", page.getApiId());
+      out.set("meta", page.getMeta() == null ? NullNode.getInstance() : fields(page.getMeta(), Meta.class));
+      ArrayNode objects = out.putArray("objects");
+      for (Object item : page.getObjects()) objects.add(answerJson(item));
+      return out;
+    }
+    ObjectNode out = json.createObjectNode();
+    for (Class<?> type = o.getClass(); type != null && type != Object.class; type = type.getSuperclass()) {
+      // The subclass's field first (Jackson 2.7 here: no putIfAbsent).
+      fields(o, type).fields().forEachRemaining(f -> {
+        if (!out.has(f.getKey())) out.set(f.getKey(), f.getValue());
+      });
+    }
+    return out;
+  }
+
+  // An SDK exception as the runner compares it: its class, and its message as the body when the
+  // message is the answer's JSON (the SDK keeps no status).
+  static ObjectNode raised(Exception e) {
+    ObjectNode out = json.createObjectNode();
+    out.put("$raises", e.getClass().getSimpleName());
+    out.put("$error", errorText(e));
+    try {
+      JsonNode body = e.getMessage() == null ? null : json.readTree(e.getMessage());
+      if (body != null && body.isObject()) out.set("$body", body);
+    } catch (Exception notJson) {
+      // the message is not a body
+    }
+    return out;
   }
 
   static ObjectNode operations(PlivoClient client, JsonNode cfg) {
@@ -215,13 +259,32 @@ public class Harness {
       if (op.get("query").size() > 0) runs.put(id + "+query", op.get("query"));
       for (Map.Entry<String, JsonNode> run : runs.entrySet()) {
         try {
-          outcome.put(run.getKey(), callOperation(client, op, run.getValue()));
+          outcome.put(run.getKey(), callOperation(client, op, run.getValue()).said());
         } catch (Exception e) {
           outcome.put(run.getKey(), "error: " + errorText(e));
         }
       }
     }
     return outcome;
+  }
+
+  // Every response example of each operation the SDK implements, from the base URL that serves it.
+  static ObjectNode examples(PlivoClient client, JsonNode cfg, ObjectNode outcome) {
+    ObjectNode out = json.createObjectNode();
+    for (JsonNode op : cfg.get("operations")) {
+      String id = op.get("id").asText();
+      if (outcome.get(id).asText().startsWith("unsupported")) continue;
+      ObjectNode parses = out.putObject(id);
+      for (JsonNode ex : op.get("examples")) {
+        base = HttpUrl.parse(ex.get("url").asText());
+        try {
+          parses.set(ex.get("name").asText(), answerJson(callOperation(client, op, json.createArrayNode()).answer()));
+        } catch (Exception e) {
+          parses.set(ex.get("name").asText(), raised(e));
+        }
+      }
+    }
+    return out;
   }
 
   public static void main(String[] args) throws Exception {
@@ -238,7 +301,13 @@ public class Harness {
     out.put("client", "plivo-java");
     if (cfg.has("operations")) {
       base = HttpUrl.parse(cfg.get("requests_url").asText());
-      out.set("operations", operations(client, cfg));
+      ObjectNode outcome = operations(client, cfg);
+      out.set("operations", outcome);
+      out.set("examples", examples(client, cfg, outcome));
+      // The harness's own limit, said where its differences are read.
+      out.putArray("notes").add("the harness writes a model's fields in snake_case and nested values "
+          + "by Jackson (the SDK's getter names): a key the API spells in camelCase (mpcMemberId), or a "
+          + "nested one (calls[*].call_uuid), shows as a difference of the harness");
       System.out.println(json.writeValueAsString(out));
       System.exit(0);
     }

@@ -460,13 +460,20 @@ def operation_cells(row, ops: list[dict], examples: list[str], list_ops: tuple[s
         elif per_op[op["id"]]:
             status = "fail"
             parts.append(brief_problems(per_op[op["id"]]))
+        counted = row.state.get("op_examples", {}).get(op["id"])
+        if counted:
+            passed, total, first = counted
+            parts.append(f"examples {passed}/{total}" +
+                         (f" ({one_line(first, 120)})" if first else ""))
+            if passed < total:
+                status = "fail"
         if op["id"] in list_ops:
             bad = [(ex, c) for ex, c in ex_cells if c[0] == "fail"]
             passed = sum(1 for _, c in ex_cells if c[0] == "pass")
             if passed or bad:
                 if status == "skip":
                     status, parts = "pass", []
-                parts.append(f"examples {passed}/{len(ex_cells)}" +
+                parts.append(f"listed by name and uuid {passed}/{len(ex_cells)}" +
                              (f" ({bad[0][0]}: {one_line(bad[0][1][1], 100)})" if bad else ""))
                 if bad:
                     status = "fail"
@@ -474,3 +481,107 @@ def operation_cells(row, ops: list[dict], examples: list[str], list_ops: tuple[s
                 status = "fail"
                 parts.append(f"request check: {one_line(check[1], 100)}")
         row.cells[op["id"]] = (status, "; ".join(p for p in parts if p))
+
+
+# ------------------------------------------------------------------ every example, every operation
+def is_raised(parse) -> bool:
+    """A harness's word that the call did not return a body: it raised (`$raises`, with the
+    `$status` and `$body` the error carries, when it exposes them, or only the body's `error`
+    as `$message`) or could not be made (`$error` alone)."""
+    return isinstance(parse, dict) and ("$raises" in parse or "$error" in parse)
+
+
+def _raised_text(parse: dict) -> str:
+    kind = parse.get("$raises") or "error"
+    return one_line(f"{kind}: {parse.get('$error', '')}".rstrip(": "), 120)
+
+
+def compare_example(ref, got) -> tuple[list[str], str | None]:
+    """One example's parse against the Rust client's: (problems, note). An error the client
+    raises is compared by the body it carries; without one, by its status alone (a note)."""
+    if is_raised(ref) and "$raises" not in ref:
+        return [], None  # the Rust reference could not call it: nothing to hold the row to
+    if not is_raised(ref):
+        if is_raised(got):
+            return [f"raises {_raised_text(got)} (Rust: a body)"], None
+        return [f"`{p}`: Rust {show(a)}, here {show(b)}" for p, a, b in diff(ref, got)], None
+    status = ref.get("$status")
+    if not is_raised(got):
+        problems = [f"`{p}`: Rust {show(a)}, here {show(b)}"
+                    for p, a, b in diff(ref.get("$body", ABSENT), got)]
+        return problems, f"returns the {status} answer's body instead of raising"
+    if "$raises" not in got:
+        return [f"raises {_raised_text(got)} (Rust: status {status})"], None
+    problems = []
+    if got.get("$status") is not None and got["$status"] != status:
+        problems.append(f"raises {got['$raises']} with status {got['$status']} "
+                        f"(Rust: status {status})")
+    if "$body" in got:
+        problems += [f"`{p}`: Rust {show(a)}, here {show(b)}"
+                     for p, a, b in diff(ref.get("$body", ABSENT), got["$body"])]
+        return problems, None
+    message = (ref.get("$body") or {}).get("error") if isinstance(ref.get("$body"), dict) \
+        else None
+    if "$message" in got and message is not None and got["$message"] != message:
+        problems.append(f"`error` (the exception's message): Rust {show(message)}, here "
+                        f"{show(got['$message'])}")
+    if got.get("$status") is None:
+        # Nothing to compare the status with: said, with what the mock answered.
+        return problems, (f"raises {got['$raises']}, which carries no status (the example's is "
+                          f"{status})")
+    return problems, f"raises {got['$raises']} with status {got['$status']}"
+
+
+def compare_op_examples(row, output: dict, ops: list[dict], reference: dict | None) -> None:
+    """Every response example of every operation the client implements: its parse against the
+    Rust client's reading of the same example (`reference`, the Rust row's operations output).
+    Fills row.state["op_examples"][op id] = (passed, total, first difference or None), and
+    the row's notes, each difference once with the operations and examples it was seen in."""
+    if "examples" not in output:
+        row.details.append("the operations' response examples: this harness does not parse "
+                           "them yet (only the participant list's are compared)")
+        return
+    # What the harness saw of the client while reading them (a state it had to reset).
+    row.details += [f"examples: {note}" for note in output.get("notes", [])]
+    parses = output["examples"]
+    ref_parses = (reference or {}).get("examples", {})
+    per_op = row.state.get("per_op", {})
+    summary: dict[str, tuple[int, int, str | None]] = {}
+    grouped: dict[str, dict[str, list[str]]] = {}
+    for op in ops:
+        if not op["examples"] or per_op.get(op["id"], []) is None:
+            continue  # no example to parse, or not in the client
+        got_all = parses.get(op["id"])
+        if got_all is None:
+            summary[op["id"]] = (0, len(op["examples"]), "not reported by the harness")
+            continue
+        passed, first = 0, None
+        for ex in op["examples"]:
+            name = ex["name"]
+            ref = ref_parses.get(op["id"], {}).get(name, {"$error": "no Rust reading"})
+            got = got_all.get(name, {"$error": "not reported by the harness"})
+            problems, note = compare_example(ref, got)
+            for text in problems + ([note] if note else []):
+                grouped.setdefault(re.sub(r"\[\d+\]", "[*]", text), {}) \
+                    .setdefault(op["id"], []).append(name)
+            if problems:
+                first = first or f"{name}: {problems[0]}"
+            else:
+                passed += 1
+        summary[op["id"]] = (passed, len(op["examples"]), first)
+    row.state["op_examples"] = summary
+    with_examples = sum(1 for op in ops if op["examples"])
+    # A field that differs with several values is one note: its first values, and how many more.
+    by_field: dict[str, list[str]] = {}
+    for text in grouped:
+        by_field.setdefault(text.split(": Rust ", 1)[0], []).append(text)
+    for texts in by_field.values():
+        seen: dict[str, list[str]] = {}
+        for text in texts:
+            for op_id, names in grouped[text].items():
+                seen.setdefault(op_id, []).extend(names)
+        names = list(dict.fromkeys(n for ns in seen.values() for n in ns))
+        where = (f"all {len(seen)} operations" if len(seen) == with_examples and len(seen) > 1
+                 else ", ".join(seen))
+        more = f" (and {len(texts) - 1} more values)" if len(texts) > 1 else ""
+        row.details.append(f"examples: {texts[0]}{more} ({where}; {', '.join(names)})")

@@ -21,6 +21,8 @@ table of their methods in each SDK harness): every operation of the spec, once, 
 spec alone. Its config (JSON, `<target>/polyglot/operations.json`):
   auth_id, auth_token, requests_url,
   operations: [{id, api (the tag as a class name, e.g. MultiPartyCallsApi), method, path,
+                examples: [{name, status, model (the response schema's component name, or
+                null), url (the base URL that serves it)}] (every response example),
                 path_params: [[name, example value]] in path order, body (the first example of
                 its requestBody, or null), body_model (the requestBody schema's component
                 name, or null), body_required,
@@ -32,10 +34,13 @@ after the path values in Java, PHP).
 Each generated client's harness then calls every operation by reflection on the generated API
 classes (no code per operation), each SDK's harness through its table (operationId without
 ByName/ByUuid -> the SDK's method, arguments from the same path values, body example and
-query), against the mock's default answer, and prints {"client", "operations": {id: "ok" |
-"error: ..." | "unsupported: ..." (no such method in the SDK)}}; the runner checks what the mock
-recorded (compare.compare_operations) and gives each operation its own cell
-(compare.operation_cells).
+query), against the mock's default answer, then once per response example at that example's
+base URL, and prints {"client", "operations": {id: "ok" | "error: ..." | "unsupported: ..." (no
+such method in the SDK)}, "examples": {id: {example: parse | {"$raises", "$status", "$body" |
+"$message", "$error"}}}, "notes": [...]}; the runner checks what the mock recorded
+(compare.compare_operations), compares each parse with the Rust row's (reference_parse, itself
+held to the example values; compare.compare_op_examples) and gives each operation its own cell
+(compare.operation_cells). The Rust row runs the operations too.
 """
 
 from __future__ import annotations
@@ -218,15 +223,43 @@ def all_operations(spec: dict) -> list[dict]:
             ops.append({"id": op["operationId"], "query": query, "api": _camel_class(tag),
                         "method": method.upper(), "path": path, "path_params": path_params,
                         "body": body, "body_model": model, "body_required": required,
-                        "defaults": query_defaults(params), "body_defaults": body_defaults})
+                        "defaults": query_defaults(params), "body_defaults": body_defaults,
+                        "examples": response_examples(spec, op)})
     return ops
 
 
-def operations_config(cfg: dict, ops: list[dict]) -> dict:
+def response_status(key) -> int:
+    """A response key as the status the mock serves for it: `404`, or a range (`5XX`) as its
+    first status (500), as the spec's catalogue reads it."""
+    text = str(key).upper()
+    return int(text.replace("XX", "00")) if text.endswith("XX") else int(text)
+
+
+def response_examples(spec: dict, op: dict) -> list[dict]:
+    """Every response example of an operation (success and error statuses) as [name, status],
+    in the spec's order; `default` responses have no status to ask for and are left out."""
+    out = []
+    for key, response in op.get("responses", {}).items():
+        if str(key) == "default":
+            continue
+        for media in _resolve(spec, response).get("content", {}).values():
+            for name in media.get("examples", {}):
+                example = _resolve(spec, media["examples"][name])
+                model = media.get("schema", {}).get("$ref", "").rsplit("/", 1)[-1] or None
+                out.append({"name": name, "status": response_status(key), "model": model,
+                            "value": example.get("value")})
+    return out
+
+
+def operations_config(cfg: dict, ops: list[dict], mock: Mock) -> dict:
+    """The operations config; each example gets the base URL that serves it."""
+    def entry(op: dict) -> dict:
+        out = {k: v for k, v in op.items() if k not in ("defaults", "body_defaults")}
+        out["examples"] = [{"name": ex["name"], "status": ex["status"], "model": ex["model"],
+                            "url": mock.example_url(ex["name"])} for ex in op["examples"]]
+        return out
     return {"auth_id": cfg["auth_id"], "auth_token": cfg["auth_token"],
-            "requests_url": cfg["requests_url"],
-            "operations": [{k: v for k, v in op.items() if k not in ("defaults", "body_defaults")}
-                           for op in ops]}
+            "requests_url": cfg["requests_url"], "operations": [entry(op) for op in ops]}
 
 
 def harness_config(mock: Mock, params: list[dict], examples: list[str]) -> dict:
@@ -251,17 +284,30 @@ def harness_config(mock: Mock, params: list[dict], examples: list[str]) -> dict:
 
 
 # ------------------------------------------------------------------------------- running
-def run_operations(row: Row, ctx: Context, mock: Mock, ops: list[dict]) -> None:
-    """The operations cell: the harness again, with the operations config (generated rows)."""
+def example_values(ops: list[dict]) -> dict:
+    """The spec's examples as the Rust client reads them when it reads them exactly (the replay
+    suite's round trip): what the Rust row's own readings are held to."""
+    def reading(ex: dict):
+        if 200 <= ex["status"] < 300:
+            return ex["value"]
+        return {"$raises": "MpcError", "$status": ex["status"], "$body": ex["value"]}
+    return {"examples": {op["id"]: {ex["name"]: reading(ex) for ex in op["examples"]}
+                         for op in ops}}
+
+
+def run_operations(row: Row, ctx: Context, mock: Mock, ops: list[dict],
+                   reference: dict | None) -> dict | None:
+    """The operations cell and every example's parse: the harness again, with the operations
+    config. Returns the harness's output (the Rust row's is the reference of the others)."""
     if not row.ops:
         why = ("the reference: list participants only" if row.id == "rust" else
                "Plivo's SDK: list participants only" if row.client.startswith("official SDK")
                else "not built")
         row.cells["operations"] = row.cells["operations with query"] = ("skip", why)
-        return
+        return None
     if row.cells.get("build", ("", ""))[0] != "pass" or not row.run:
         row.cells["operations"] = row.cells["operations with query"] = ("skip", "not built")
-        return
+        return None
     mock.take()
     octx = dataclasses.replace(ctx, config_path=ws.W.operations, cfg={})
     try:
@@ -270,18 +316,23 @@ def run_operations(row: Row, ctx: Context, mock: Mock, ops: list[dict]) -> None:
         row.cells["operations"] = row.cells["operations with query"] = \
             ("fail", f"harness failed: {e}")
         mock.take()
-        return
+        return None
     records, dropped = mock.take()
+    # The example runs are checked by their parses, not as requests.
+    records = [r for r in records if not compare.is_example_run(r)]
     for rec in records:
         rec["status"], rec["answer"] = mock.answer_to(rec)
     mock.take()  # the replays
     ws.W.log_path(row.id, "operations-requests").with_suffix(".json").write_text(
         json.dumps({"requests": records, "dropped": dropped}, indent=2))
     compare.compare_operations(row, output, ctx.cfg, ops, records, dropped)
+    compare.compare_op_examples(row, output, ops, reference or example_values(ops))
+    return output
 
 
 def run_row(row: Row, ctx: Context, mock: Mock, examples: list[str], reference: dict | None,
-            defaults: dict[str, str]) -> dict | None:
+            defaults: dict[str, str]) -> tuple[dict | None, dict | None]:
+    """The row's steps and comparisons; returns its harness outputs (listing, operations)."""
     started = time.monotonic()
     output = None
     for step, fn in (("generate", row.generate), ("build", row.build)):
@@ -324,10 +375,11 @@ def run_row(row: Row, ctx: Context, mock: Mock, examples: list[str], reference: 
             row.cells[col] = ("fail" if "run" in row.cells else "skip", note)
         if "run" in row.cells:
             row.details.append(f"harness: {row.cells['run'][1]}")
-    run_operations(row, ctx, mock, ctx.operations)
+    ops_output = run_operations(row, ctx, mock, ctx.operations,
+                                (reference or {}).get("operations_output"))
     compare.operation_cells(row, ctx.operations, examples, OPERATIONS)
     row.seconds = time.monotonic() - started
-    return output
+    return output, ops_output
 
 
 def run_matrix(spec: Path, mock_url: str, only: set[str] | None) -> dict:
@@ -346,18 +398,18 @@ def run_matrix(spec: Path, mock_url: str, only: set[str] | None) -> dict:
     defaults = query_defaults(params)
     ws.W.config.write_text(json.dumps(cfg, indent=2))
     ops = all_operations(document)
-    ws.W.operations.write_text(json.dumps(operations_config(cfg, ops), indent=2))
+    ws.W.operations.write_text(json.dumps(operations_config(cfg, ops, mock), indent=2))
     ctx = Context(spec=spec, config_path=ws.W.config, cfg=cfg, operations=ops)
 
     selected = [r for r in rowdefs.all_rows() if r.id == "rust" or only is None or r.id in only]
     reference = None
     for row in selected:
         print(f"polyglot: {row.id} ...", flush=True)
-        out = run_row(row, ctx, mock, examples, reference, defaults)
+        out, ops_out = run_row(row, ctx, mock, examples, reference, defaults)
         if row.id == "rust":
-            if out is None:
+            if out is None or ops_out is None:
                 raise StepError(f"the Rust reference failed: {row.cells}")
-            reference = out
+            reference = dict(out, operations_output=ops_out)
             ws.W.reference.write_text(json.dumps(out, indent=2, sort_keys=True))
         status = ", ".join(f"{k}={v[0]}" for k, v in row.cells.items() if k != "run")
         print(f"polyglot: {row.id} done in {row.seconds:.0f} s: {status}", flush=True)

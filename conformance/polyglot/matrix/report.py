@@ -69,15 +69,24 @@ def render(results: dict) -> str:
         "implement through a table in their harness (operationId -> the SDK's method, the "
         "arguments built from the same path values, body example and query); an operation "
         "with no method in the SDK is `skip: not in the client`. A field at the spec's schema "
-        "default that a client sends unasked, or leaves out, is a note, not a failure. The "
-        "Rust reference stays on the participant list. "
+        "default that a client sends unasked, or leaves out, is a note, not a failure. "
+        "Examples of every operation: each client also calls each operation once per response "
+        "example (every status) at that example's base URL, and its parse, as JSON with the "
+        "API's names, must equal the Rust client's reading of the same example "
+        "(`reference_parse` through `call_by_operation_id`; the Rust row's readings are held "
+        "to the example values, which the replay suite proves it writes back exactly). An "
+        "error is compared by the status and body the client's exception carries; an exception "
+        "that carries no status is a note (`raises <type>`), a different status or body a "
+        "failure. "
         "`.ci/polyglot` fails when a cell that passes here fails.",
         "",
         "## By operation",
         "",
         "One cell per operation of the spec: its request (method, path, query, JSON body, Basic "
-        "auth) and its answer decoded; for the participant list also the examples' parses "
-        "(passed/total) and the request check. The notes per row are under *What differs*. "
+        "auth) and its answer decoded, and its response examples parsed as the Rust client "
+        "reads them (`examples` passed/total, with the first difference); for the participant "
+        "list also the listing by name and by uuid of each 200 example and the request check. "
+        "The notes per row are under *What differs*. "
         "The `prism` row summarises Stoplight Prism as a mock of the spec from the committed "
         "`conformance/prism/PRISM.md` (`.ci/prism` runs after the matrix): per operation, its "
         "mock served every documented response, the Rust client decoded each, and its proxy let "

@@ -180,8 +180,9 @@ def rust_build(row: Row, ctx: Context):
 
 
 def rust_run(row: Row, ctx: Context):
-    return harness_json(row, ctx, [row.state["exe"], "--spec", str(ctx.spec), "--base-url",
-                                   ctx.cfg["requests_url"], "--config"])
+    # The operations config has its own requests_url (and no listing config: cfg is empty).
+    base = ["--base-url", ctx.cfg["requests_url"]] if ctx.cfg.get("requests_url") else []
+    return harness_json(row, ctx, [row.state["exe"], "--spec", str(ctx.spec), *base, "--config"])
 
 
 # ---------------------------------------------------------------------------- Python generated
@@ -466,8 +467,8 @@ def java_sdk_run(row, ctx):
 
 # The rows that call every operation of the spec too: the generated clients that run, and the
 # SDKs whose harness has a table of their methods (each operation the SDK implements).
-EVERY_OPERATION = ("python-gen", "typescript-gen", "go-gen", "java-gen", "ruby-gen", "php-gen",
-                   "python-sdk", "node-sdk", "go-sdk", "ruby-sdk", "php-sdk", "java-sdk")
+EVERY_OPERATION = ("rust", "python-gen", "typescript-gen", "go-gen", "java-gen", "ruby-gen",
+                   "php-gen", "python-sdk", "node-sdk", "go-sdk", "ruby-sdk", "php-sdk", "java-sdk")
 
 
 def all_rows() -> list[Row]:

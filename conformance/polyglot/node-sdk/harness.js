@@ -79,8 +79,27 @@ async function callOperation(client, op, query) {
   for (const [k, v] of Object.entries(values)) {
     if (!positional.includes(k)) params[camel(k)] = v;
   }
-  await client.multiPartyCalls[method](...args, params);
-  return 'ok';
+  return plain(await client.multiPartyCalls[method](...args, params));
+}
+
+// What the SDK rejects with, as the runner compares it (dist/rest/axios.js): an exception class
+// chosen by status whose message is the JSON body (a 2xx-looking answer with another status) or
+// the axios error's text; the status and body only when the rejection still carries the
+// axios response.
+function raised(e) {
+  const out = { $raises: (e && e.constructor && e.constructor.name) || typeof e, $error: errorText(e) };
+  if (e && e.response) {
+    out.$status = e.response.status;
+    out.$body = e.response.data;
+    return out;
+  }
+  try {
+    const body = JSON.parse(e && e.message);
+    if (body && typeof body === 'object') out.$body = plain(body);
+  } catch (_) {
+    // the message is not a body
+  }
+  return out;
 }
 
 async function operations(cfg) {
@@ -92,14 +111,32 @@ async function operations(cfg) {
     if (op.query.length) runs.push([`${op.id}+query`, op.query]);
     for (const [key, query] of runs) {
       try {
-        outcome[key] = await callOperation(client, op, query);
+        const answer = await callOperation(client, op, query);
+        outcome[key] = typeof answer === 'string' && answer.startsWith('unsupported') ? answer : 'ok';
       } catch (e) {
         outcome[key] = `error: ${errorText(e)}`;
       }
     }
   }
+  // Every response example of each operation it implements, from the base URL that serves it.
+  const examples = {};
+  for (const op of cfg.operations) {
+    if (outcome[op.id].startsWith('unsupported')) continue;
+    examples[op.id] = {};
+    for (const ex of op.examples) {
+      base = ex.url;
+      try {
+        examples[op.id][ex.name] = (await callOperation(client, op, [])) ?? null;
+      } catch (e) {
+        examples[op.id][ex.name] = raised(e);
+      }
+    }
+  }
   const version = require('plivo/package.json').version;
-  process.stdout.write(JSON.stringify({ client: `plivo (Node) ${version}`, operations: outcome }) + '\n');
+  // The harness's own limit, said where its differences are read.
+  const notes = ['the SDK camel-cases every key of an answer and the harness snake-cases them back: '
+    + 'a key the API itself spells in camelCase (mpcMemberId) shows as a difference of the harness'];
+  process.stdout.write(JSON.stringify({ client: `plivo (Node) ${version}`, operations: outcome, examples, notes }) + '\n');
 }
 
 async function main() {

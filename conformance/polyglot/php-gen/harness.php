@@ -42,37 +42,68 @@ function error_text(Throwable $e): string {
     return substr(get_class($e) . ': ' . $e->getMessage(), 0, 500);
 }
 
-// Every operation of the spec, by call_user_func_array: the API class named by its tag, the
+// One operation of the spec, by call_user_func_array: the API class named by its tag, the
 // method named by the operationId, the path values in order, and the body built from the example
-// by the generated ObjectSerializer into the model class named by the requestBody schema.
+// by the generated ObjectSerializer into the model class named by the requestBody schema. Returns
+// the answer written back by the ObjectSerializer (the API's names).
+function call_operation(array $cfg, string $url, $op, bool $withQuery) {
+    $class = 'PlivoMpcGen\\Api\\' . $op->api;
+    $api = new $class(new GuzzleHttp\Client(), conf($cfg, $url));
+    $args = array_map(fn($p) => $p[1], $op->path_params);
+    if ($op->body_model !== null) {
+        $args[] = PlivoMpcGen\ObjectSerializer::deserialize(
+            $op->body, '\\PlivoMpcGen\\Model\\' . $op->body_model);
+    }
+    if ($withQuery) {
+        // In the spec's order after the path values.
+        foreach ($op->query as $q) $args[] = $q[1];
+    }
+    $answer = call_user_func_array([$api, $op->id], $args);
+    return $answer === null ? null
+        : json_decode(json_encode(PlivoMpcGen\ObjectSerializer::sanitizeForSerialization($answer)), true);
+}
+
+// An exception as the runner compares it: its class, and the ApiException's status and JSON body.
+function raised(Throwable $e): array {
+    $out = ['$raises' => get_class($e), '$error' => substr(error_text($e), 0, 300)];
+    if ($e instanceof PlivoMpcGen\ApiException) {
+        if ($e->getCode()) $out['$status'] = $e->getCode();
+        $body = json_decode((string) $e->getResponseBody(), true);
+        if ($body !== null) $out['$body'] = $body;
+    }
+    return $out;
+}
+
 if (array_key_exists('operations', $cfg)) {
     $outcome = [];
+    $examples = [];
     // Read again as objects: an empty JSON object stays an object (not an empty array).
-    foreach (json_decode(file_get_contents($argv[2]))->operations as $op) {
-        // Once without query parameters, and once with each at its example, in the spec's
-        // order after the path values ("<id>+query").
+    $ops = json_decode(file_get_contents($argv[2]))->operations;
+    foreach ($ops as $op) {
+        // Once without query parameters, and once with each at its example ("<id>+query").
         foreach (count($op->query) ? [false, true] : [false] as $withQuery) {
             $key = $op->id . ($withQuery ? '+query' : '');
             try {
-                $class = 'PlivoMpcGen\\Api\\' . $op->api;
-                $api = new $class(new GuzzleHttp\Client(), conf($cfg, $cfg['requests_url']));
-                $args = array_map(fn($p) => $p[1], $op->path_params);
-                if ($op->body_model !== null) {
-                    $args[] = PlivoMpcGen\ObjectSerializer::deserialize(
-                        $op->body, '\\PlivoMpcGen\\Model\\' . $op->body_model);
-                }
-                if ($withQuery) {
-                    foreach ($op->query as $q) $args[] = $q[1];
-                }
-                $answer = call_user_func_array([$api, $op->id], $args);
-                if ($answer !== null) json_encode(PlivoMpcGen\ObjectSerializer::sanitizeForSerialization($answer));
+                call_operation($cfg, $cfg['requests_url'], $op, $withQuery);
                 $outcome[$key] = 'ok';
             } catch (Throwable $e) {
                 $outcome[$key] = substr('error: ' . error_text($e), 0, 500);
             }
         }
     }
-    echo json_encode(['client' => 'openapi-generator php', 'operations' => $outcome],
+    // Every response example, from the base URL that serves it.
+    foreach ($ops as $op) {
+        $examples[$op->id] = new stdClass();
+        foreach ($op->examples as $ex) {
+            try {
+                $examples[$op->id]->{$ex->name} = call_operation($cfg, $ex->url, $op, false);
+            } catch (Throwable $e) {
+                $examples[$op->id]->{$ex->name} = raised($e);
+            }
+        }
+    }
+    echo json_encode(['client' => 'openapi-generator php', 'operations' => $outcome,
+                      'examples' => $examples],
         JSON_UNESCAPED_SLASHES | JSON_PRESERVE_ZERO_FRACTION), "\n";
     exit(0);
 }

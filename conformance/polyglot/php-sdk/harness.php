@@ -77,7 +77,7 @@ const METHODS = [
 ];
 const ARGUMENTS = ['mpc_name' => 'friendly_name', 'mpc_uuid' => 'uuid'];
 
-function call_operation($client, array $op, array $query): string {
+function call_operation($client, array $op, array $query) {
     $entry = METHODS[preg_replace('/By(Name|Uuid)$/', '', $op['id'])] ?? null;
     if ($entry === null) return 'unsupported: the SDK has no method for it';
     [$method, $positional] = $entry;
@@ -88,8 +88,20 @@ function call_operation($client, array $op, array $query): string {
     $args = array_map(fn($k) => $values[$k] ?? null, $positional);
     $optional = [];
     foreach ($values as $k => $v) if (!in_array($k, $positional, true)) $optional[ARGUMENTS[$k] ?? $k] = $v;
-    $client->multiPartyCalls->$method(...[...$args, $optional]);
-    return 'ok';
+    // What the SDK returns, as JSON (its response objects' public fields).
+    return json_decode(json_encode($client->multiPartyCalls->$method(...[...$args, $optional])), true);
+}
+
+function unsupported($said): bool {
+    return is_string($said) && str_starts_with($said, 'unsupported');
+}
+
+// An SDK exception as the runner compares it: its class, and the status where it exposes one
+// (PlivoResponseException::getStatusCode); it exposes no body.
+function raised(Throwable $e): array {
+    $out = ['$raises' => get_class($e), '$error' => substr(error_text($e), 0, 300)];
+    if (method_exists($e, 'getStatusCode') && $e->getStatusCode()) $out['$status'] = $e->getStatusCode();
+    return $out;
 }
 
 if (isset($cfg['operations'])) {
@@ -100,13 +112,30 @@ if (isset($cfg['operations'])) {
         if ($op['query']) $runs[] = [$op['id'] . '+query', $op['query']];
         foreach ($runs as [$key, $query]) {
             try {
-                $outcome[$key] = call_operation($client, $op, $query);
+                $said = call_operation($client, $op, $query);
+                $outcome[$key] = unsupported($said) ? $said : 'ok';
             } catch (Throwable $e) {
                 $outcome[$key] = substr('error: ' . error_text($e), 0, 500);
             }
         }
     }
-    echo json_encode(['client' => "plivo-php $version", 'operations' => $outcome], JSON_UNESCAPED_SLASHES), "\n";
+    // Every response example of each operation it implements, from the base URL that serves it.
+    $examples = [];
+    foreach ($cfg['operations'] as $op) {
+        if (unsupported($outcome[$op['id']])) continue;
+        $examples[$op['id']] = new stdClass();
+        foreach ($op['examples'] as $ex) {
+            $base = $ex['url'];
+            try {
+                $examples[$op['id']]->{$ex['name']} = call_operation($client, $op, []);
+            } catch (Throwable $e) {
+                $examples[$op['id']]->{$ex['name']} = raised($e);
+            }
+        }
+    }
+    // The SDK echoes an error's message to stdout: the JSON starts on a line of its own.
+    echo "\n", json_encode(['client' => "plivo-php $version", 'operations' => $outcome,
+                           'examples' => $examples], JSON_UNESCAPED_SLASHES), "\n";
     exit(0);
 }
 

@@ -30,12 +30,34 @@ def snake(name):
     return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower()
 
 
-def operations(cfg):
-    """Every operation of the spec, by reflection: the API class named by its tag, the method
-    named by its operationId, the path values in order, and the body built from the example
-    with the model class named by the requestBody schema."""
+def call_operation(cfg, url, op, query):
+    """One operation, by reflection: the API class named by its tag, the method named by its
+    operationId, the path values in order, and the body built from the example with the model
+    class named by the requestBody schema. Returns the answer as JSON with the API's names."""
     client = plivo_mpc_gen.ApiClient(plivo_mpc_gen.Configuration(
-        host=cfg["requests_url"], username=cfg["auth_id"], password=cfg["auth_token"]))
+        host=url, username=cfg["auth_id"], password=cfg["auth_token"]))
+    api = getattr(plivo_mpc_gen, op["api"])(client)
+    args = [value for _, value in op["path_params"]]
+    if op["body_model"]:
+        args.append(getattr(plivo_mpc_gen, op["body_model"]).from_dict(op["body"]))
+    answer = getattr(api, snake(op["id"]))(*args, **query)
+    return answer.to_dict() if answer is not None and hasattr(answer, "to_dict") else answer
+
+
+def raised(e):
+    """An exception as the runner compares it: its type, and the status and body it carries."""
+    out = {"$raises": type(e).__name__, "$error": str(e)[:300]}
+    if getattr(e, "status", None) is not None:
+        out["$status"] = e.status
+    try:
+        out["$body"] = json.loads(e.body)
+    except (AttributeError, TypeError, ValueError):
+        pass
+    return out
+
+
+def operations(cfg):
+    """Every operation of the spec, then every response example of each (see ../run.py)."""
     outcome = {}
     for op in cfg["operations"]:
         # Once without query parameters, and once with each at its example (keyword arguments
@@ -44,18 +66,20 @@ def operations(cfg):
             if key != op["id"] and not query:
                 continue
             try:
-                api = getattr(plivo_mpc_gen, op["api"])(client)
-                args = [value for _, value in op["path_params"]]
-                if op["body_model"]:
-                    args.append(getattr(plivo_mpc_gen, op["body_model"]).from_dict(op["body"]))
-                answer = getattr(api, snake(op["id"]))(*args, **query)
-                if answer is not None and hasattr(answer, "to_dict"):
-                    answer.to_dict()
+                call_operation(cfg, cfg["requests_url"], op, query)
                 outcome[key] = "ok"
             except Exception as e:  # reported in the matrix
                 outcome[key] = f"error: {type(e).__name__}: {e}"[:500]
+    examples = {}
+    for op in cfg["operations"]:
+        parses = examples[op["id"]] = {}
+        for ex in op["examples"]:
+            try:
+                parses[ex["name"]] = call_operation(cfg, ex["url"], op, {})
+            except Exception as e:  # compared with the Rust client's reading
+                parses[ex["name"]] = raised(e)
     print(json.dumps({"client": f"openapi-generator python ({plivo_mpc_gen.__version__})",
-                      "operations": outcome}, sort_keys=True))
+                      "operations": outcome, "examples": examples}, sort_keys=True, default=str))
 
 
 def main():

@@ -43,11 +43,35 @@ def snake(name)
   name.gsub(/(?<=[a-z0-9])(?=[A-Z])/, '_').downcase
 end
 
-# Every operation of the spec, by send: the API class named by its tag, the method named by the
+# One operation of the spec, by send: the API class named by its tag, the method named by the
 # operationId, the path values in order, and the body built from the example by the model class
 # named by the requestBody schema (build_from_hash); an optional body in opts.
+def call_operation(url, op, query)
+  api = PlivoMpcGen.const_get(op['api']).new(client(url))
+  args = op['path_params'].map { |_, value| value }
+  opts = query.dup
+  if op['body_model']
+    body = PlivoMpcGen.const_get(op['body_model']).build_from_hash(op['body'])
+    # An optional body goes in opts, under the schema's name in snake case.
+    op['body_required'] ? args << body : opts[snake(op['body_model']).to_sym] = body
+  end
+  answer = api.send(snake(op['id']), *args, opts)
+  answer.respond_to?(:to_hash) ? JSON.parse(JSON.generate(answer.to_hash)) : answer
+end
+
+# An exception as the runner compares it: its class, and the ApiError's status and JSON body.
+def raised(e)
+  out = { '$raises' => e.class.name, '$error' => error_text(e)[0, 300] }
+  out['$status'] = e.code if e.respond_to?(:code) && e.code && e.code != 0
+  begin
+    out['$body'] = JSON.parse(e.response_body) if e.respond_to?(:response_body) && e.response_body
+  rescue JSON::ParserError
+    nil
+  end
+  out
+end
+
 if CFG.key?('operations')
-  shared = client(CFG['requests_url'])
   outcome = {}
   CFG['operations'].each do |op|
     # Once without query parameters, and once with each at its example in opts ("<id>+query").
@@ -55,23 +79,25 @@ if CFG.key?('operations')
     runs << ["#{op['id']}+query", op['query'].to_h { |name, value| [name.to_sym, value] }] unless op['query'].empty?
     runs.each do |key, query|
       outcome[key] = begin
-        api = PlivoMpcGen.const_get(op['api']).new(shared)
-        args = op['path_params'].map { |_, value| value }
-        opts = query.dup
-        if op['body_model']
-          body = PlivoMpcGen.const_get(op['body_model']).build_from_hash(op['body'])
-          # An optional body goes in opts, under the schema's name in snake case.
-          op['body_required'] ? args << body : opts[snake(op['body_model']).to_sym] = body
-        end
-        answer = api.send(snake(op['id']), *args, opts)
-        JSON.generate(answer.to_hash) if answer.respond_to?(:to_hash)
+        call_operation(CFG['requests_url'], op, query)
         'ok'
       rescue StandardError => e
         "error: #{error_text(e)}"[0, 500]
       end
     end
   end
-  puts JSON.generate('client' => "openapi-generator ruby (#{PlivoMpcGen::VERSION})", 'operations' => outcome)
+  # Every response example: the parse written back with to_hash (the API's names).
+  examples = CFG['operations'].to_h do |op|
+    [op['id'], op['examples'].to_h do |ex|
+      [ex['name'], begin
+        call_operation(ex['url'], op, {})
+      rescue StandardError => e
+        raised(e)
+      end]
+    end]
+  end
+  puts JSON.generate('client' => "openapi-generator ruby (#{PlivoMpcGen::VERSION})", 'operations' => outcome,
+                     'examples' => examples)
   exit 0
 end
 

@@ -87,8 +87,19 @@ def call_operation(client, op, query)
 
   values = op['path_params'].reject { |k, _| k == 'auth_id' }.to_h
   values.merge!(op['body'] || {}).merge!(query.to_h)
-  client.multipartycalls.public_send(method, values.to_h { |k, v| [ARGUMENTS.fetch(k, k).to_sym, v] })
-  'ok'
+  answer = client.multipartycalls.public_send(method, values.to_h { |k, v| [ARGUMENTS.fetch(k, k).to_sym, v] })
+  # A resource's fields (plain), or what the SDK returned as it is (a Hash, nil).
+  JSON.parse(JSON.generate(answer.is_a?(Hash) || answer.nil? ? answer : plain(answer)))
+end
+
+def unsupported?(said)
+  said.is_a?(String) && said.start_with?('unsupported')
+end
+
+# An SDK exception as the runner compares it: it carries a message made of the body's error and
+# api_id (base_client.rb), no status and no body.
+def raised(e)
+  { '$raises' => e.class.name, '$error' => error_text(e)[0, 300] }
 end
 
 client = Plivo::RestClient.new(CFG['auth_id'], CFG['auth_token'])
@@ -100,13 +111,32 @@ if CFG.key?('operations')
     runs << ["#{op['id']}+query", op['query']] unless op['query'].empty?
     runs.each do |key, query|
       outcome[key] = begin
-        call_operation(client, op, query)
+        said = call_operation(client, op, query)
+        unsupported?(said) ? said : 'ok'
       rescue StandardError => e
         "error: #{error_text(e)}"
       end
     end
   end
-  puts JSON.generate({ client: "plivo-ruby #{Plivo::VERSION}", operations: outcome })
+  # Every response example of each operation it implements, from the base URL that serves it.
+  examples = CFG['operations'].reject { |op| unsupported?(outcome[op['id']]) }.to_h do |op|
+    [op['id'], op['examples'].to_h do |ex|
+      $base = ex['url']
+      # After a 5XX answered three times, BaseClient's class-wide @@voice_retry_count stays at 3
+      # (it is reset only after a success), and every later voice call of every client fails
+      # with NoMethodError (send_get returns nil): reset, so each example is read on its own.
+      Plivo::BaseClient.class_variable_set(:@@voice_retry_count, 0)
+      [ex['name'], begin
+        call_operation(client, op, [])
+      rescue StandardError => e
+        raised(e)
+      end]
+    end]
+  end
+  notes = ['after a 5XX answer every later call fails with NoMethodError (BaseClient\'s class-wide ' \
+           '@@voice_retry_count stays at 3); the harness resets it before each example']
+  puts JSON.generate({ client: "plivo-ruby #{Plivo::VERSION}", operations: outcome, examples: examples,
+                       notes: notes })
   exit 0
 end
 parses = {}

@@ -38,9 +38,10 @@ function errorText(e: unknown): string {
   return `${err.name ?? 'Error'}: ${err.message ?? String(e)}${status}`.slice(0, 500);
 }
 
+interface Example { name: string; status: number; model: string | null; url: string }
 interface Operation {
   id: string; api: string; method: string; path: string; path_params: [string, string][];
-  body: unknown; body_model: string | null; query: [string, unknown][];
+  body: unknown; body_model: string | null; query: [string, unknown][]; examples: Example[];
 }
 
 // A parameter or schema name as typescript-fetch names the request field: mpc_name -> mpcName,
@@ -56,9 +57,16 @@ function camel(name: string): string {
 // the generated <Model>FromJSON.
 async function operations(cfg: Config & { operations: Operation[] }): Promise<void> {
   const lib = gen as unknown as Record<string, any>;
-  const conf = new Configuration({
-    basePath: cfg.requests_url, username: cfg.auth_id, password: cfg.auth_token,
-  });
+  const call = async (url: string, op: Operation, query: [string, unknown][]): Promise<unknown> => {
+    const api = new lib[op.api](new Configuration({
+      basePath: url, username: cfg.auth_id, password: cfg.auth_token,
+    }));
+    const params: Record<string, unknown> = {};
+    for (const [name, value] of op.path_params) params[camel(name)] = value;
+    for (const [name, value] of query) params[camel(name)] = value;
+    if (op.body_model) params[camel(op.body_model)] = lib[`${op.body_model}FromJSON`](op.body);
+    return api[op.id](params);
+  };
   const outcome: Record<string, string> = {};
   for (const op of cfg.operations) {
     // Once without query parameters, and once with each at its example ("<id>+query").
@@ -66,19 +74,34 @@ async function operations(cfg: Config & { operations: Operation[] }): Promise<vo
     if (op.query.length) runs.push([`${op.id}+query`, op.query]);
     for (const [key, query] of runs) {
       try {
-        const api = new lib[op.api](conf);
-        const params: Record<string, unknown> = {};
-        for (const [name, value] of op.path_params) params[camel(name)] = value;
-        for (const [name, value] of query) params[camel(name)] = value;
-        if (op.body_model) params[camel(op.body_model)] = lib[`${op.body_model}FromJSON`](op.body);
-        await api[op.id](params);
+        await call(cfg.requests_url, op, query);
         outcome[key] = 'ok';
       } catch (e) {
         outcome[key] = `error: ${errorText(e)}`.slice(0, 500);
       }
     }
   }
-  process.stdout.write(JSON.stringify({ client: 'openapi-generator typescript-fetch', operations: outcome }) + '\n');
+  // Every response example: the parse written back by the generated <Model>ToJSON (the API's
+  // names), or the ResponseError's status and JSON body.
+  const examples: Record<string, Record<string, unknown>> = {};
+  for (const op of cfg.operations) {
+    const parses: Record<string, unknown> = (examples[op.id] = {});
+    for (const ex of op.examples) {
+      try {
+        const value = await call(ex.url, op, []);
+        parses[ex.name] = ex.model && lib[`${ex.model}ToJSON`] ? lib[`${ex.model}ToJSON`](value) : value ?? null;
+      } catch (e) {
+        const err = e as { name?: string; message?: string; response?: { status: number; text(): Promise<string> } };
+        const raised: Record<string, unknown> = { $raises: err.name ?? 'Error', $error: errorText(e) };
+        if (err.response) {
+          raised.$status = err.response.status;
+          try { raised.$body = JSON.parse(await err.response.text()); } catch { /* no JSON body */ }
+        }
+        parses[ex.name] = raised;
+      }
+    }
+  }
+  process.stdout.write(JSON.stringify({ client: 'openapi-generator typescript-fetch', operations: outcome, examples }) + '\n');
 }
 
 async function main(): Promise<void> {
