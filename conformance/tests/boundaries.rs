@@ -9,7 +9,6 @@ mod support;
 use futures::TryStreamExt as _;
 use plivo_mpc::{ErrorKind, MpcClient, DEFAULT_MAX_BODY_BYTES};
 use serde_json::{json, Value};
-use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -55,30 +54,18 @@ async fn outcome(client: &MpcClient) -> ErrorOr {
 /// Serves `body` chunked (no Content-Length, so only the bytes read count), in two chunks, to
 /// one request on a bare socket.
 async fn list_chunked(limit: u64, body: Vec<u8>) -> ErrorOr {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    let server = tokio::spawn(async move {
-        let (mut socket, _) = listener.accept().await.unwrap();
-        let mut request = Vec::new();
-        let mut buffer = [0u8; 1024];
-        while !request.windows(4).any(|w| w == b"\r\n\r\n") {
-            let n = socket.read(&mut buffer).await.unwrap();
-            request.extend_from_slice(&buffer[..n]);
-        }
-        let mut raw = b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n\
-                        transfer-encoding: chunked\r\n\r\n"
-            .to_vec();
-        let (first, second) = body.split_at(body.len() / 2);
-        for chunk in [first, second] {
-            raw.extend_from_slice(format!("{:x}\r\n", chunk.len()).as_bytes());
-            raw.extend_from_slice(chunk);
-            raw.extend_from_slice(b"\r\n");
-        }
-        raw.extend_from_slice(b"0\r\n\r\n");
-        let _ = socket.write_all(&raw).await;
-        let _ = socket.shutdown().await;
-    });
-    let client = support::builder_for(&format!("http://{address}"), AUTH_ID)
+    let mut raw = b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n\
+                    transfer-encoding: chunked\r\n\r\n"
+        .to_vec();
+    let (first, second) = body.split_at(body.len() / 2);
+    for chunk in [first, second] {
+        raw.extend_from_slice(format!("{:x}\r\n", chunk.len()).as_bytes());
+        raw.extend_from_slice(chunk);
+        raw.extend_from_slice(b"\r\n");
+    }
+    raw.extend_from_slice(b"0\r\n\r\n");
+    let (base_url, server) = support::serve_raw_once(raw).await;
+    let client = support::builder_for(&base_url, AUTH_ID)
         .max_body_bytes(limit)
         .build()
         .unwrap();

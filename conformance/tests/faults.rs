@@ -9,7 +9,6 @@ use std::time::Duration;
 use plivo_mpc::conformance::answer;
 use plivo_mpc::{Credentials, ErrorKind, MpcClient, RetryPolicy};
 use serde_json::Value;
-use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -46,24 +45,10 @@ async fn outcome_of(response: ResponseTemplate) -> (support::Outcome, String) {
     (outcome, rendered)
 }
 
-/// Serves `raw` bytes as the whole HTTP response on a bare socket, then closes it: for answers
-/// wiremock will not produce (a body cut short, a chunked body).
+/// The outcome of a call answered with `raw` bytes (see [`support::serve_raw_once`]).
 async fn outcome_of_raw(raw: Vec<u8>) -> (support::Outcome, String) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    let server = tokio::spawn(async move {
-        let (mut socket, _) = listener.accept().await.unwrap();
-        let mut request = Vec::new();
-        let mut buffer = [0u8; 1024];
-        while !request.windows(4).any(|w| w == b"\r\n\r\n") {
-            let n = socket.read(&mut buffer).await.unwrap();
-            request.extend_from_slice(&buffer[..n]);
-        }
-        // The peer may hang up first once it has seen enough; that is the point of some cases.
-        let _ = socket.write_all(&raw).await;
-        let _ = socket.shutdown().await;
-    });
-    let outcome = client(&format!("http://{address}"))
+    let (base_url, server) = support::serve_raw_once(raw).await;
+    let outcome = client(&base_url)
         .list_participants_by_name("test_mpc_1")
         .send()
         .await

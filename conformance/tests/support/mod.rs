@@ -202,3 +202,25 @@ pub fn required(schema: &Value) -> Vec<String> {
         })
         .unwrap_or_default()
 }
+
+/// Serves `raw` bytes as the whole HTTP response to one request on a bare socket, then closes
+/// it: for answers wiremock will not produce (a body cut short, a chunked body). Returns the
+/// base URL and the server task (abort it when done).
+pub async fn serve_raw_once(raw: Vec<u8>) -> (String, tokio::task::JoinHandle<()>) {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let server = tokio::spawn(async move {
+        let (mut socket, _) = listener.accept().await.unwrap();
+        let mut request = Vec::new();
+        let mut buffer = [0u8; 1024];
+        while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+            let n = socket.read(&mut buffer).await.unwrap();
+            request.extend_from_slice(&buffer[..n]);
+        }
+        // The peer may hang up first once it has seen enough; that is the point of some cases.
+        let _ = socket.write_all(&raw).await;
+        let _ = socket.shutdown().await;
+    });
+    (format!("http://{address}"), server)
+}
