@@ -10,7 +10,10 @@ The harness config (JSON, `<target>/polyglot/config.json`):
   auth_id, auth_token, mpc_name, mpc_uuid, call_uuid,
   examples: {example name: base URL that serves it},
   requests_url: base URL for the request checks,
-  request_calls: [{id, by: "name"|"uuid", mpc, call_uuid|null}]
+  request_calls: [{id, by: "name"|"uuid", mpc, call_uuid|null}],
+  api_names: every property name of every schema of the spec, sorted (see property_names):
+    a harness whose client renames the API's keys (Plivo's Node and Java SDKs camel-case
+    them) prints each key under the API's name it stands for
 
 The scope is the participant list (`listParticipantsByName`, `listParticipantsByUuid`): every
 200 example of those two operations, and the request checks below. The generated clients are
@@ -19,7 +22,7 @@ generated from the whole spec all the same.
 The operations run (`Row.ops`: the generated clients that run, and Plivo's SDKs through the
 table of their methods in each SDK harness): every operation of the spec, once, read from the
 spec alone. Its config (JSON, `<target>/polyglot/operations.json`):
-  auth_id, auth_token, requests_url,
+  auth_id, auth_token, requests_url, api_names (as above),
   operations: [{id, api (the tag as a class name, e.g. MultiPartyCallsApi), method, path,
                 examples: [{name, status, model (the response schema's component name, or
                 null), url (the base URL that serves it)}] (every response example),
@@ -228,6 +231,26 @@ def all_operations(spec: dict) -> list[dict]:
     return ops
 
 
+def property_names(spec: dict) -> list[str]:
+    """Every property name of every schema of the spec (components and inline ones alike),
+    sorted: the API's own spelling of each key of an answer. Example values are skipped, as
+    their keys are data, not schema."""
+    names: set[str] = set()
+
+    def walk(node) -> None:
+        if isinstance(node, dict):
+            if isinstance(node.get("properties"), dict):
+                names.update(node["properties"])
+            for key, value in node.items():
+                if key not in ("example", "examples"):
+                    walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+    walk(spec)
+    return sorted(names)
+
+
 def response_status(key) -> int:
     """A response key as the status the mock serves for it: `404`, or a range (`5XX`) as its
     first status (500), as the spec's catalogue reads it."""
@@ -259,10 +282,12 @@ def operations_config(cfg: dict, ops: list[dict], mock: Mock) -> dict:
                             "url": mock.example_url(ex["name"])} for ex in op["examples"]]
         return out
     return {"auth_id": cfg["auth_id"], "auth_token": cfg["auth_token"],
-            "requests_url": cfg["requests_url"], "operations": [entry(op) for op in ops]}
+            "requests_url": cfg["requests_url"], "api_names": cfg["api_names"],
+            "operations": [entry(op) for op in ops]}
 
 
-def harness_config(mock: Mock, params: list[dict], examples: list[str]) -> dict:
+def harness_config(mock: Mock, params: list[dict], examples: list[str],
+                   api_names: list[str]) -> dict:
     cfg = {"auth_id": "MANWVLYTK4ZWU1YTY4QA", "auth_token": AUTH_TOKEN,
            "mpc_name": "test_mpc_1", "mpc_uuid": "d5c8be43-87d0-4ba6-90a1-011bb6ab0a00",
            "call_uuid": "58e76e86-54b8-402e-9d83-a16e29b6582c"}
@@ -280,6 +305,7 @@ def harness_config(mock: Mock, params: list[dict], examples: list[str]) -> dict:
          "call_uuid": cfg["call_uuid"]},
         {"id": "by_encoded_name", "by": "name", "mpc": ENCODED_NAME, "call_uuid": None},
     ]
+    cfg["api_names"] = api_names
     return cfg
 
 
@@ -394,7 +420,7 @@ def run_matrix(spec: Path, mock_url: str, only: set[str] | None) -> dict:
 
     document = load_spec(spec)
     params, examples = scope(document)
-    cfg = harness_config(mock, params, examples)
+    cfg = harness_config(mock, params, examples, property_names(document))
     defaults = query_defaults(params)
     ws.W.config.write_text(json.dumps(cfg, indent=2))
     ops = all_operations(document)
