@@ -172,17 +172,19 @@ where
             ));
         }
         // A page is identified by what it holds, written as JSON: two pages that hold the same
-        // items in the same order mean the server ignored the offset.
+        // items in the same order mean the server ignored the offset. (Only a page that held
+        // items is ever followed, so an empty page never matches its predecessor.)
         let fingerprint = serde_json::to_vec(&items).unwrap_or_default();
         if let Some((previous_offset, previous)) = &self.previous_page {
-            if held > 0 && *previous == fingerprint {
+            if *previous == fingerprint {
                 return fail(format!(
                     "the pages at offsets {previous_offset} and {offset} hold the same items; \
                      following them would loop"
                 ));
             }
         }
-        self.next = if held > 0 && more_by_next {
+        // An empty page that claims more was refused above, so `next` alone decides.
+        self.next = if more_by_next {
             Next::At(end)
         } else {
             Next::Done
