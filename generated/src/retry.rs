@@ -141,6 +141,36 @@ pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
 mod tests {
     use super::*;
 
+    /// Each setter sets its own field and only it (cargo-mutants: a setter that returned the
+    /// default went unnoticed, the retry tests only ran slower).
+    #[test]
+    fn each_setter_sets_its_field_and_no_other() {
+        let base = RetryPolicy::default();
+        let odd = Duration::from_millis(7);
+        let expected = |change: fn(&mut RetryPolicy)| {
+            let mut policy = base.clone();
+            change(&mut policy);
+            policy
+        };
+        assert_eq!(
+            base.clone().max_attempts(9),
+            expected(|p| p.max_attempts = 9)
+        );
+        assert_eq!(
+            base.clone().initial_backoff(odd),
+            expected(|p| p.initial_backoff = Duration::from_millis(7))
+        );
+        assert_eq!(
+            base.clone().max_backoff(odd),
+            expected(|p| p.max_backoff = Duration::from_millis(7))
+        );
+        assert_eq!(
+            base.clone().max_elapsed(odd),
+            expected(|p| p.max_elapsed = Duration::from_millis(7))
+        );
+        assert_eq!(RetryPolicy::disabled(), expected(|p| p.max_attempts = 1));
+    }
+
     fn answered(status: u16, retry_after: Option<Duration>) -> Outcome {
         Outcome::Answered {
             status: StatusCode::from_u16(status).unwrap(),
