@@ -28,7 +28,7 @@ pub trait Page {
 
 /// A list operation: it takes `limit` and `offset`, and answers a [`Page`]. Implemented by the
 /// rendered glue; not meant to be implemented elsewhere.
-pub trait Paged: Operation + Clone {
+pub trait Paged: Operation {
     /// This builder's parameters without its client (rendered beside progenitor's builder).
     #[doc(hidden)]
     type Detached: Detached<Success = Self::Success>;

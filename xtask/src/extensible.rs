@@ -236,7 +236,8 @@ fn typed_method(file: &syn::File, set: &OpenSet, view: &syn::Ident) -> anyhow::R
     let method = format_ident!("typed_{name}");
     let schema = format_ident!("{}", set.schema);
     let doc = format!("`{}` as a [`{view}`].", set.property);
-    let (returns, body) = match outer_type(&field.ty).as_deref() {
+    let outer = crate::glue::last_segment(&field.ty).map(|i| i.to_string());
+    let (returns, body) = match outer.as_deref() {
         Some("String") => (quote!(#view), quote!(#view::from(self.#name.as_str()))),
         Some("Option") => (
             quote!(::std::option::Option<#view>),
@@ -274,14 +275,6 @@ fn is_field_for(field: &syn::Field, property: &str) -> bool {
         .attrs
         .iter()
         .any(|a| a.path().is_ident("serde") && quote!(#a).to_string().contains(&rename))
-}
-
-/// The last segment of a type path: `String`, `Option`, `Nullable`.
-fn outer_type(ty: &syn::Type) -> Option<String> {
-    match ty {
-        syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
-        _ => None,
-    }
 }
 
 /// `ai-agent` -> `AiAgent`, `Kicked Out of Multiparty Call` -> `KickedOutOfMultipartyCall`.

@@ -711,7 +711,7 @@ fn type_name(ty: &syn::Type) -> String {
     last_segment(ty).map(|i| i.to_string()).unwrap_or_default()
 }
 
-fn last_segment(ty: &syn::Type) -> Option<Ident> {
+pub(crate) fn last_segment(ty: &syn::Type) -> Option<Ident> {
     match ty {
         syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.clone()),
         _ => None,
