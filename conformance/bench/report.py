@@ -89,8 +89,8 @@ def render(r: dict) -> str:
               "(`generated/benches/decode.rs`). The floor is a hand-written serde struct with "
               "the same fields in plain types (`conformance/bench/src/floor.rs`). `diag_*` rows "
               "are the floor with one of the generated field types swapped in: the crate's "
-              "`Timestamp` for `join_time`/`exit_time`, or the generated pattern-checked "
-              "`member_id` newtype and the crate's `Amount` for `billed_amount`.", ""]
+              "`Timestamp` for `join_time`/`exit_time`, or the crate's digits-checked "
+              "`MemberId` and `Amount` for `member_id` and `billed_amount`.", ""]
         L += [f"Each row: the lowest of {decode['rounds']} criterion medians "
               f"({decode['warm_up_s']} s warm-up, {decode['measurement_s']} s measurement each; "
               "every round's median in the last column).", ""]

@@ -261,3 +261,67 @@ fn unknown_fields_and_new_enum_values_still_decode() {
         }
     }
 }
+
+/// The spec's string components with a `pattern` (`Timestamp`, `MemberId`) map to hand-written
+/// types (`REPLACEMENTS` in xtask/src/generate.rs) that check their text in code, not with the
+/// pattern: each must refuse every text the spec's schema refuses and, unless the component
+/// states a rule beyond its pattern, accept every text the schema accepts. Texts: ones the
+/// pattern generates, and near misses from an alphabet of digits, separators, a newline and a
+/// non-ASCII digit.
+#[test]
+fn hand_written_string_types_accept_what_the_spec_accepts() {
+    use proptest::prelude::*;
+    use proptest::test_runner::{Config, TestRunner};
+
+    /// Components whose description adds a rule the pattern cannot state; they may refuse a text
+    /// the pattern matches, never accept one it does not. `Timestamp`: a real date and time
+    /// (2021-02-30 matches the pattern).
+    const FURTHER_RULES: &[&str] = &["Timestamp"];
+
+    let doc = support::spec();
+    let schemas = doc.at("/components/schemas").and_then(Value::as_object).unwrap();
+    let mut checked = Vec::new();
+    for (name, schema) in schemas {
+        let Some(pattern) = schema.get("pattern").and_then(Value::as_str) else {
+            continue;
+        };
+        if schema.get("type") != Some(&json!("string")) {
+            continue;
+        }
+        let validator =
+            plivo_mpc_conformance::json_schema::validator(schema, doc.root()).unwrap();
+        // proptest generates from the pattern without its anchors (the whole text is generated).
+        let body = pattern.trim_start_matches('^').trim_end_matches('$');
+        let texts = prop_oneof![
+            proptest::string::string_regex(body).unwrap(),
+            proptest::string::string_regex("[0-9 :+\\-a\n\u{0663}]{0,30}").unwrap(),
+        ];
+        let mut runner = TestRunner::new(Config {
+            cases: 2_000,
+            failure_persistence: None,
+            ..Config::default()
+        });
+        let further = FURTHER_RULES.contains(&name.as_str());
+        runner
+            .run(&texts, |text| {
+                let spec_accepts = validator.is_valid(&json!(text));
+                let decoded = decode_as(name, json!(text)).is_ok();
+                prop_assert!(
+                    !decoded || spec_accepts,
+                    "{name}: the Rust type accepts {text:?}, which the spec's schema refuses"
+                );
+                prop_assert!(
+                    further || !spec_accepts || decoded,
+                    "{name}: the Rust type refuses {text:?}, which the spec's schema accepts"
+                );
+                Ok(())
+            })
+            .unwrap_or_else(|e| panic!("{e}"));
+        checked.push(name.clone());
+    }
+    // A loop that checks nothing must fail: both patterned string components are reached.
+    assert!(
+        checked.iter().any(|n| n == "MemberId") && checked.iter().any(|n| n == "Timestamp"),
+        "checked {checked:?}"
+    );
+}

@@ -26,14 +26,13 @@ mod floor;
 /// The floor with one field type swapped for the generated one.
 mod diag {
     use super::floor::FloorParticipant;
-    use plivo_mpc::types::ParticipantMemberId;
 
     /// Timestamps as the crate's `Timestamp`.
     pub type WithTimestamp = FloorParticipant<plivo_mpc::Timestamp>;
 
-    /// `member_id` as the generated pattern-checked newtype (regress), `billed_amount` as the
-    /// crate's `Amount` (a string or a number, written back as it came).
-    pub type WithPatterns = FloorParticipant<String, ParticipantMemberId, plivo_mpc::Amount>;
+    /// `member_id` as the crate's digits-checked `MemberId`, `billed_amount` as the crate's
+    /// `Amount` (a string or a number, written back as it came).
+    pub type WithPatterns = FloorParticipant<String, plivo_mpc::MemberId, plivo_mpc::Amount>;
 }
 
 fn documented() -> Value {

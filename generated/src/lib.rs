@@ -55,8 +55,9 @@
 //! [`MpcClient`] and [`Call`] rendered beside it, and is never edited by hand
 //! (`cargo xtask generate` rewrites it). The rest is a small generic layer: [`MpcClient`] and
 //! [`Credentials`] (building a client), [`Call`] (one call of any operation), retries, the body
-//! limit and path encoding (run through progenitor's hooks), paging, [`MpcError`] and
-//! [`Timestamp`].
+//! limit and path encoding (run through progenitor's hooks), paging, [`MpcError`], and the
+//! types the generator maps three of the spec's schemas to: [`Timestamp`], [`Amount`] and
+//! [`MemberId`].
 
 // Generated code: formatted by the generator (prettyplease), not by rustfmt, and linted upstream.
 #[rustfmt::skip]
@@ -76,6 +77,7 @@ mod error;
 #[doc(hidden)]
 pub mod fuzzing;
 mod hooks;
+mod member_id;
 mod nullable;
 mod paging;
 mod path;
@@ -91,6 +93,7 @@ pub use client::{
 };
 pub use credentials::{Credentials, CredentialsError, Part, AUTH_ID_VAR, AUTH_TOKEN_VAR};
 pub use error::{ErrorKind, MpcError};
+pub use member_id::{MemberId, MemberIdError};
 pub use generated::{types, values, ResponseValue};
 pub use nullable::Nullable;
 pub use paging::{Page, Paged};
