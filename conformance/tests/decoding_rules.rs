@@ -279,7 +279,10 @@ fn hand_written_string_types_accept_what_the_spec_accepts() {
     const FURTHER_RULES: &[&str] = &["Timestamp"];
 
     let doc = support::spec();
-    let schemas = doc.at("/components/schemas").and_then(Value::as_object).unwrap();
+    let schemas = doc
+        .at("/components/schemas")
+        .and_then(Value::as_object)
+        .unwrap();
     let mut checked = Vec::new();
     for (name, schema) in schemas {
         let Some(pattern) = schema.get("pattern").and_then(Value::as_str) else {
@@ -288,8 +291,7 @@ fn hand_written_string_types_accept_what_the_spec_accepts() {
         if schema.get("type") != Some(&json!("string")) {
             continue;
         }
-        let validator =
-            plivo_mpc_conformance::json_schema::validator(schema, doc.root()).unwrap();
+        let validator = plivo_mpc_conformance::json_schema::validator(schema, doc.root()).unwrap();
         // proptest generates from the pattern without its anchors (the whole text is generated).
         let body = pattern.trim_start_matches('^').trim_end_matches('$');
         let texts = prop_oneof![

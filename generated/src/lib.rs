@@ -93,8 +93,8 @@ pub use client::{
 };
 pub use credentials::{Credentials, CredentialsError, Part, AUTH_ID_VAR, AUTH_TOKEN_VAR};
 pub use error::{ErrorKind, MpcError};
-pub use member_id::{MemberId, MemberIdError};
 pub use generated::{types, values, ResponseValue};
+pub use member_id::{MemberId, MemberIdError};
 pub use nullable::Nullable;
 pub use paging::{Page, Paged};
 pub use retry::RetryPolicy;
