@@ -9,11 +9,13 @@ Prints one JSON object on stdout (progress goes to stderr):
      "versions": [[tool, version], ...], "skipped": ["what: why", ...],
      "codegen": {"openapi_rust_s": seconds}}
 
-Each client's argv holds the placeholders {url}, {concurrency}, {seconds} and {warmup}; run with
-them filled in, it prints one JSON line of the same shape as bench-load's. xtask runs every client
+Each client's argv holds the placeholders {url}, {concurrency}, {seconds}, {warmup}, {work}
+(`list` or `add`) and {body} (a file holding the write call's request example); run with them
+filled in, it prints one JSON line of the same shape as bench-load's. xtask runs every client
 against its one bench-server, in the same rounds as the Rust clients. A client with a
-`count_argv` (placeholders {work}, {target}, {n}) also has a count harness, run under callgrind
-like bench-count (see xtask/src/callgrind.rs).
+`count_argv` (placeholders {work}, {target}, {n}, {body}) also has a count harness, run under
+callgrind like bench-count (see xtask/src/callgrind.rs), and one with a `page_argv`
+(placeholders {url}, {total}) a paging loop, run like bench-page.
 
 - openapi-generator's `rust` client (generated into DIR/openapi-rust and built, with the load
   loop in peers/openapi-rust/main.rs, in DIR/peers-target; the executable is the one cargo names)
@@ -50,7 +52,7 @@ POLYGLOT = polyglot_ws.configure(polyglot_ws.find_target_dir())
 VENV_PY = POLYGLOT.venv / "bin" / "python"
 OPENAPI_CLI = POLYGLOT.venv / "bin" / "openapi-generator-cli"
 NODE_MODULES = POLYGLOT.node / "node_modules"
-LOAD_ARGS = ["{url}", "{concurrency}", "{seconds}", "{warmup}"]
+LOAD_ARGS = ["{url}", "{concurrency}", "{seconds}", "{warmup}", "{work}", "{body}"]
 
 SKIPPED: list[str] = []
 
@@ -157,7 +159,8 @@ def openapi_rust(work: Path) -> tuple[dict, float]:
         raise RuntimeError("cargo built openapi-rust-load but named no executable")
     say(f"openapi-generator rust harness built in {time.monotonic() - started:.0f} s")
     return {"name": "openapi-rust", "argv": [exe, *LOAD_ARGS], "env": {},
-            "count_argv": [exe, "count", "{work}", "{target}", "{n}"]}, seconds
+            "count_argv": [exe, "count", "{work}", "{target}", "{n}", "{body}"],
+            "page_argv": [exe, "page", "{url}", "{total}"]}, seconds
 
 
 def main() -> int:

@@ -28,6 +28,7 @@ INSTRUCTION_WORKS = {
     "decode-documented": "decode, `documented` page (3 participants)",
     "decode-full": "decode, full page (20 participants)",
     "call": "one list call on loopback (request, send, read, decode)",
+    "add": "one write call on loopback (add a participant: body encoded, sent, answer decoded)",
 }
 INSTRUCTION_CLIENTS = {"floor": "floor", "generated": "plivo-mpc",
                        "openapi-rust": "openapi-generator `rust`"}
@@ -121,7 +122,8 @@ def render(r: dict) -> str:
 
     e2e = r.get("e2e")
     if e2e:
-        res = {(x["client"], x["concurrency"]): x for x in e2e["results"]}
+        # Results from before the write call was measured have no "work": the list call.
+        res = {(x["client"], x["concurrency"], x.get("work", "list")): x for x in e2e["results"]}
         L += ["## End to end on loopback (one list call, keep-alive)", ""]
         L += ["One `bench-server` (raw tokio, 1 worker thread, fixed body: the `documented` "
               f"example, compact JSON) for every client. Each figure: {e2e['seconds']} s after a "
@@ -131,93 +133,75 @@ def render(r: dict) -> str:
               "at 16; Python peers use one client per thread, Node one client and 16 async "
               "loops. Ratios: req/s as a multiple of the floor's, and p50 latency over the "
               "floor's.", ""]
-        for conc in (1, 16):
-            floor = res.get(("floor", conc))
-            L += [f"### Concurrency {conc}", ""]
-            L += ["| client | req/s | p50 | p99 | req/s vs floor | p50 vs floor | errors | "
-                  "rounds (req/s) |", "|---|---:|---:|---:|---:|---:|---:|---|"]
-            for name, label in LABELS.items():
-                x = res.get((name, conc))
-                if not x:
-                    continue
-                rr = f"{x['rps'] / floor['rps']:.2f}x" if floor else "?"
-                pr = f"{x['p50_us'] / floor['p50_us']:.2f}x" if floor and floor["p50_us"] else "?"
-                rounds = ", ".join(fmt_rps(v) for v in x["rounds"])
-                L.append(f"| {label} | {fmt_rps(x['rps'])} | {x['p50_us']} us | {x['p99_us']} us "
-                         f"| {rr} | {pr} | {x['errors']} | {rounds} |")
-            L.append("")
-        L += ["### plivo-mpc against the other clients (its req/s over theirs)", ""]
-        L += ["| client | concurrency 1 | concurrency 16 |", "|---|---:|---:|"]
-        for name in ("floor", "openapi-rust", "python-gen", "python-sdk", "node-sdk"):
-            cells = []
-            for conc in (1, 16):
-                g, p = res.get(("generated", conc)), res.get((name, conc))
-                if not g or not p:
-                    cells.append(None)
-                    continue
-                ratio = g["rps"] / p["rps"]
-                want = SDK_TARGETS.get((name, conc))
-                if name == "openapi-rust":
-                    cells.append(f"{ratio:.2f}x (target 1x: {met(ratio >= 1.0)})")
-                    targets.append((f"openapi-rust at concurrency {conc}: plivo-mpc at or above "
-                                    "its req/s", f"{ratio:.2f}x", ratio >= 1.0))
-                elif want:
-                    cells.append(f"{ratio:.1f}x (target {want:.0f}x: {met(ratio >= want)})")
-                    targets.append((f"{name} at concurrency {conc}: plivo-mpc at least "
-                                    f"{want:.0f}x its req/s", f"{ratio:.1f}x", ratio >= want))
-                else:
-                    cells.append(f"{ratio:.2f}x")
-            if any(cells):
-                L.append(f"| {LABELS[name]} | {cells[0] or 'skipped'} | {cells[1] or 'skipped'} |")
-        L.append("")
-        for conc in (1, 16):
-            g, f = res.get(("generated", conc)), res.get(("floor", conc))
-            if g and f:
-                ratio = f["rps"] / g["rps"]
-                targets.append((f"per request at concurrency {conc}: generated at most "
-                                f"{MAX_FLOOR_RATIO}x the floor's time", f"{ratio:.2f}x",
-                                ratio <= MAX_FLOOR_RATIO))
+        L += e2e_tables(res, "list", targets)
         ceilings = []
         for c in (1, 16):
-            if ("raw", c) not in res:
+            if ("raw", c, "list") not in res:
                 continue
-            raw = res[("raw", c)]["rps"]
+            raw = res[("raw", c, "list")]["rps"]
             text = f"concurrency {c}: raw socket {fmt_rps(raw)} req/s"
-            if ("wrk", c) in res:
-                text += f", wrk {fmt_rps(res[('wrk', c)]['rps'])} req/s"
-            if ("floor", c) in res:
-                text += (f" (the floor reaches {res[('floor', c)]['rps'] / raw:.0%} of the raw "
-                         "ceiling)")
+            if ("wrk", c, "list") in res:
+                text += f", wrk {fmt_rps(res[('wrk', c, 'list')]['rps'])} req/s"
+            if ("floor", c, "list") in res:
+                text += (f" (the floor reaches {res[('floor', c, 'list')]['rps'] / raw:.0%} of "
+                         "the raw ceiling)")
             ceilings.append(text)
         if ceilings:
             L += ["Server ceiling: " + "; ".join(ceilings) + ".", ""]
+        if any(k[2] == "add" for k in res):
+            L += ["## End to end on loopback (one write call: add a participant)", ""]
+            L += ["The same server, rounds and clients, each adding a participant to the MPC by "
+                  "name (`POST .../Participant/`): the body is the spec's request example for "
+                  "`addParticipantByName` (plivo-python's defaults, 25 keys; the Rust clients "
+                  "send it as read, the floor as a `serde_json::Value`, the SDKs are given its "
+                  "`role` and `call_uuid` and add their own defaults), the answer the spec's "
+                  "first example of its 200 (`AddParticipantResponse`, two calls), decoded by "
+                  "each client. No raw-socket ceiling here (the list call's stands for the "
+                  "server). No targets: the issue asks for the measurement.", ""]
+            L += e2e_tables(res, "add", None)
 
     paging = r.get("paging")
     if paging and paging["rows"]:
-        rows = paging["rows"]
+        # Rows from before the peers were measured have no "client": plivo-mpc's stream.
+        rows = [dict(x, client=x.get("client", "generated")) for x in paging["rows"]]
         L += ["## Paging (`Call::stream()`, 20 a page)", ""]
         L += ["`bench-page` streams every participant from `bench-server --paging TOTAL` (pages "
               "built from the documented participants, each its own member id) with the "
               "generated client's `list_participants_by_name(..).limit(20).stream()`, counting "
               "them; peak RSS is the streaming process's (`/usr/bin/time -v` maximum resident "
               "set size, and the process's own VmHWM).", ""]
-        L += ["| participants | pages | time | participants/s | peak RSS (time -v) | "
-              "peak RSS (VmHWM) | RSS vs first row |", "|---:|---:|---:|---:|---:|---:|---:|"]
-        base = rows[0]["peak_rss_kib"]
-        for x in rows:
-            tv = (f"{x['time_v_max_rss_kib'] / 1024:.1f} MiB" if x.get("time_v_max_rss_kib")
-                  else "n/a")
-            L.append(f"| {x['participants']:,} | {x['pages']:,} | {x['seconds']:.2f} s | "
-                     f"{fmt_rps(x['participants'] / x['seconds'])} | {tv} | "
-                     f"{x['peak_rss_kib'] / 1024:.1f} MiB | {x['peak_rss_kib'] / base:.2f}x |")
-        if len(rows) > 1:
-            growth = rows[-1]["peak_rss_kib"] - base
+        if any(x["client"] != "generated" for x in rows):
+            L += ["No other client has a paging helper, so the others are the loop their user "
+                  "writes: the floor (`bench-page --client floor`) asks for the next offset "
+                  "until `meta.next` is null; openapi-generator's `rust` client (its harness's "
+                  "`page` mode) until a page holds fewer than 20, which costs it one empty page "
+                  "more when the total is a multiple of 20. Plivo's SDKs have no paging helper "
+                  "either; their list call is measured above.", ""]
+        L += ["| client | participants | pages | time | participants/s | peak RSS (time -v) | "
+              "peak RSS (VmHWM) | RSS vs its first row |",
+              "|---|---:|---:|---:|---:|---:|---:|---:|"]
+        for name, label in LABELS.items():
+            mine = [x for x in rows if x["client"] == name]
+            if not mine:
+                continue
+            base = mine[0]["peak_rss_kib"]
+            for x in mine:
+                tv = (f"{x['time_v_max_rss_kib'] / 1024:.1f} MiB" if x.get("time_v_max_rss_kib")
+                      else "n/a")
+                L.append(f"| {label} | {x['participants']:,} | {x['pages']:,} | "
+                         f"{x['seconds']:.2f} s | {fmt_rps(x['participants'] / x['seconds'])} | "
+                         f"{tv} | {x['peak_rss_kib'] / 1024:.1f} MiB | "
+                         f"{x['peak_rss_kib'] / base:.2f}x |")
+        ours = [x for x in rows if x["client"] == "generated"]
+        if len(ours) > 1:
+            base = ours[0]["peak_rss_kib"]
+            growth = ours[-1]["peak_rss_kib"] - base
             flat = growth < 2048
-            L += ["", f"Memory from {rows[0]['participants']:,} to {rows[-1]['participants']:,} "
-                  f"participants grows by {growth / 1024:.1f} MiB: "
+            L += ["", f"plivo-mpc's memory from {ours[0]['participants']:,} to "
+                  f"{ours[-1]['participants']:,} participants grows by {growth / 1024:.1f} MiB: "
                   + ("flat (one page in memory at a time)." if flat else "NOT flat.")]
-            targets.append((f"paging memory flat ({rows[0]['participants']:,} to "
-                            f"{rows[-1]['participants']:,} participants)",
+            targets.append((f"paging memory flat ({ours[0]['participants']:,} to "
+                            f"{ours[-1]['participants']:,} participants)",
                             f"+{growth / 1024:.1f} MiB", flat))
         L.append("")
 
@@ -252,6 +236,61 @@ def render(r: dict) -> str:
     L += [f"- {s}" for s in r["skipped"]] or ["- nothing"]
     L.append("")
     return "\n".join(L)
+
+
+def e2e_tables(res: dict, work: str, targets: list | None) -> list[str]:
+    """The per-concurrency tables of one work and plivo-mpc against the others; the targets
+    (list call only) are appended to `targets` when it is given."""
+    L: list[str] = []
+    for conc in (1, 16):
+        floor = res.get(("floor", conc, work))
+        L += [f"### Concurrency {conc}", ""]
+        L += ["| client | req/s | p50 | p99 | req/s vs floor | p50 vs floor | errors | "
+              "rounds (req/s) |", "|---|---:|---:|---:|---:|---:|---:|---|"]
+        for name, label in LABELS.items():
+            x = res.get((name, conc, work))
+            if not x:
+                continue
+            rr = f"{x['rps'] / floor['rps']:.2f}x" if floor else "?"
+            pr = f"{x['p50_us'] / floor['p50_us']:.2f}x" if floor and floor["p50_us"] else "?"
+            rounds = ", ".join(fmt_rps(v) for v in x["rounds"])
+            L.append(f"| {label} | {fmt_rps(x['rps'])} | {x['p50_us']} us | {x['p99_us']} us "
+                     f"| {rr} | {pr} | {x['errors']} | {rounds} |")
+        L.append("")
+    L += ["### plivo-mpc against the other clients (its req/s over theirs)", ""]
+    L += ["| client | concurrency 1 | concurrency 16 |", "|---|---:|---:|"]
+    for name in ("floor", "openapi-rust", "python-gen", "python-sdk", "node-sdk"):
+        cells = []
+        for conc in (1, 16):
+            g, p = res.get(("generated", conc, work)), res.get((name, conc, work))
+            if not g or not p:
+                cells.append(None)
+                continue
+            ratio = g["rps"] / p["rps"]
+            want = SDK_TARGETS.get((name, conc))
+            if targets is None:
+                cells.append(f"{ratio:.2f}x")
+            elif name == "openapi-rust":
+                cells.append(f"{ratio:.2f}x (target 1x: {met(ratio >= 1.0)})")
+                targets.append((f"openapi-rust at concurrency {conc}: plivo-mpc at or above "
+                                "its req/s", f"{ratio:.2f}x", ratio >= 1.0))
+            elif want:
+                cells.append(f"{ratio:.1f}x (target {want:.0f}x: {met(ratio >= want)})")
+                targets.append((f"{name} at concurrency {conc}: plivo-mpc at least "
+                                f"{want:.0f}x its req/s", f"{ratio:.1f}x", ratio >= want))
+            else:
+                cells.append(f"{ratio:.2f}x")
+        if any(cells):
+            L.append(f"| {LABELS[name]} | {cells[0] or 'skipped'} | {cells[1] or 'skipped'} |")
+    L.append("")
+    for conc in (1, 16):
+        g, f = res.get(("generated", conc, work)), res.get(("floor", conc, work))
+        if g and f and targets is not None:
+            ratio = f["rps"] / g["rps"]
+            targets.append((f"per request at concurrency {conc}: generated at most "
+                            f"{MAX_FLOOR_RATIO}x the floor's time", f"{ratio:.2f}x",
+                            ratio <= MAX_FLOOR_RATIO))
+    return L
 
 
 def instructions(counted: dict, targets: list, quick: bool) -> list[str]:

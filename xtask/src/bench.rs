@@ -102,7 +102,10 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     let bins = run.build()?;
     let bin = |name: &str| bins.get(name).context(format!("cargo built no {name}"));
     let mut peers = json!({ "clients": [], "versions": [], "skipped": [], "codegen": {} });
-    if only.contains(&"e2e") || only.contains(&"codegen") || only.contains(&"instructions") {
+    if ["e2e", "codegen", "instructions", "paging"]
+        .iter()
+        .any(|s| only.contains(s))
+    {
         peers = run.peers()?;
     }
     let mut results = json!({ "quick": args.quick });
@@ -120,10 +123,11 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     }
     if only.contains(&"e2e") {
         let (load, server) = (bin("bench-load")?, bin("bench-server")?);
-        results["e2e"] = run.e2e(load, server, &peers["clients"])?;
+        results["e2e"] = run.e2e(load, bin("bench-count")?, server, &peers["clients"])?;
     }
     if only.contains(&"paging") {
-        results["paging"] = run.paging(bin("bench-page")?, bin("bench-server")?)?;
+        results["paging"] =
+            run.paging(bin("bench-page")?, bin("bench-server")?, &peers["clients"])?;
     }
     if only.contains(&"codegen") {
         // The quick build holds the workspace's xtask (and replaced this one's file with it).
@@ -198,6 +202,23 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         total - run.build_s
     ));
     Ok(())
+}
+
+/// What the end-to-end section measures: the list call, and the write call (add a participant).
+const E2E_WORKS: [&str; 2] = ["list", "add"];
+
+/// Writes the write call's request body (the spec's example, through `bench-count`, which reads
+/// it from the spec) into `dir`; the file's path, for the harnesses' `{body}` placeholder.
+fn write_request_body(count: &Path, dir: &Path) -> anyhow::Result<String> {
+    std::fs::create_dir_all(dir)?;
+    let file = dir.join("request.json");
+    let mut write = Command::new(count);
+    write
+        .args(["--spec", &default_spec_path().display().to_string()])
+        .args(["--write-body", "request", "--out"])
+        .arg(&file);
+    output(write.current_dir(workspace_root()))?;
+    Ok(file.display().to_string())
 }
 
 /// Renders `results` (JSON) to `markdown` with the report script, and draws the chart beside it
@@ -392,7 +413,8 @@ impl Run {
         let profiles = callgrind::profiles_dir(&self.work);
         let spec = default_spec_path().display().to_string();
         let exe = count.display().to_string();
-        // (name, argv with {work}, {target} (the URL, or the page's bytes in a file) and {n})
+        // (name, argv with {work}, {target} (the URL, or the page's bytes in a file), {n} and
+        // {body} (the write call's request example in a file))
         let mut clients: Vec<(String, Vec<String>)> = Vec::new();
         let ours = if self.quick {
             &["generated"][..]
@@ -419,6 +441,7 @@ impl Run {
         }
         let bodies = self.work.join("bodies");
         std::fs::create_dir_all(&bodies)?;
+        let request = write_request_body(count, &bodies)?;
         let server = Server::start(server, None)?;
         let mut rows = Vec::new();
         let mut measured = Vec::new();
@@ -436,7 +459,11 @@ impl Run {
                 }
             };
             for (name, argv) in &clients {
-                let fill = |a: &String| a.replace("{work}", work).replace("{target}", &target);
+                let fill = |a: &String| {
+                    a.replace("{work}", work)
+                        .replace("{target}", &target)
+                        .replace("{body}", &request)
+                };
                 let argv: Vec<String> = argv.iter().map(fill).collect();
                 let label = format!("{name}-{work}");
                 let mut row = match callgrind::per_unit(&argv, n, &profiles, &label) {
@@ -483,19 +510,30 @@ impl Run {
 
     /// Every client against one bench-server at concurrency 1 and 16, in interleaved rounds;
     /// each figure is the round with the most req/s (every round's req/s kept beside it).
-    fn e2e(&mut self, load: &Path, server: &Path, peers: &Value) -> anyhow::Result<Value> {
+    fn e2e(
+        &mut self,
+        load: &Path,
+        count: &Path,
+        server: &Path,
+        peers: &Value,
+    ) -> anyhow::Result<Value> {
         let (secs, warmup, rounds) = if self.quick {
             (0.3, 0.1, 1)
         } else {
             (2.0, 0.3, 2)
         };
+        let spec = default_spec_path().display().to_string();
+        let request = write_request_body(count, &self.work.join("bodies"))?;
         // (name, argv with placeholders, environment, ours: a failure fails the run)
         let mut clients: Vec<(String, Vec<String>, Value, bool)> = ["raw", "floor", "generated"]
             .iter()
             .map(|kind| {
-                let args = format!("--client {kind} --url {{url}} --concurrency {{concurrency}}");
+                let args = format!(
+                    "--client {kind} --url {{url}} --concurrency {{concurrency}} --work {{work}} \
+                     --spec {spec}"
+                );
                 let argv = std::iter::once(load.display().to_string())
-                    .chain(args.split(' ').map(str::to_owned))
+                    .chain(args.split_whitespace().map(str::to_owned))
                     .chain(["--seconds", "{seconds}", "--warmup", "{warmup}"].map(str::to_owned))
                     .collect();
                 (kind.to_string(), argv, json!({}), true)
@@ -512,62 +550,74 @@ impl Run {
         let server = Server::start(server, None)?;
         let mut results: Vec<Value> = Vec::new();
         let mut wrk = true;
-        for round in 1..=rounds {
-            for conc in [1u32, 16] {
-                let mut keep = |name: &str, mut r: Value| {
-                    say(format!(
-                        "e2e round {round}/{rounds} c={conc} {name}: {:.0} req/s, p50 {} us, \
-                         p99 {} us, {} errors",
-                        r["rps"].as_f64().unwrap_or(0.0),
-                        r["p50_us"],
-                        r["p99_us"],
-                        r["errors"]
-                    ));
-                    r["client"] = json!(name);
-                    r["concurrency"] = json!(conc);
-                    let same = |x: &&mut Value| x["client"] == name && x["concurrency"] == conc;
-                    let Some(kept) = results.iter_mut().find(same) else {
-                        r["rounds"] = json!([r["rps"]]);
-                        return results.push(r);
-                    };
-                    let mut all = kept["rounds"].take();
-                    all.as_array_mut().expect("rounds").push(r["rps"].clone());
-                    if r["rps"].as_f64() > kept["rps"].as_f64() {
-                        *kept = r;
-                    }
-                    kept["rounds"] = all;
-                };
-                for (name, argv, env, ours) in &clients {
-                    let fill = |a: &String| {
-                        a.replace("{url}", &server.url)
-                            .replace("{concurrency}", &conc.to_string())
-                            .replace("{seconds}", &secs.to_string())
-                            .replace("{warmup}", &warmup.to_string())
-                    };
-                    let argv: Vec<String> = argv.iter().map(fill).collect();
-                    let mut client = Command::new(&argv[0]);
-                    client.args(&argv[1..]).current_dir(workspace_root());
-                    for (k, v) in env.as_object().into_iter().flatten() {
-                        client.env(k, v.as_str().unwrap_or_default());
-                    }
-                    match json_line(&mut client) {
-                        Ok((r, _)) if *ours && r["requests"].as_u64() < Some(1) => {
-                            bail!("{name} at concurrency {conc} made no request: {r}")
+        // The list call, then the write call; raw sockets and wrk (the server's ceiling) only
+        // for the list call.
+        for work in E2E_WORKS {
+            for round in 1..=rounds {
+                for conc in [1u32, 16] {
+                    let mut keep = |name: &str, mut r: Value| {
+                        say(format!(
+                            "e2e {work} round {round}/{rounds} c={conc} {name}: {:.0} req/s, \
+                         p50 {} us, p99 {} us, {} errors",
+                            r["rps"].as_f64().unwrap_or(0.0),
+                            r["p50_us"],
+                            r["p99_us"],
+                            r["errors"]
+                        ));
+                        r["client"] = json!(name);
+                        r["concurrency"] = json!(conc);
+                        r["work"] = json!(work);
+                        let same = |x: &&mut Value| {
+                            x["client"] == name && x["concurrency"] == conc && x["work"] == work
+                        };
+                        let Some(kept) = results.iter_mut().find(same) else {
+                            r["rounds"] = json!([r["rps"]]);
+                            return results.push(r);
+                        };
+                        let mut all = kept["rounds"].take();
+                        all.as_array_mut().expect("rounds").push(r["rps"].clone());
+                        if r["rps"].as_f64() > kept["rps"].as_f64() {
+                            *kept = r;
                         }
-                        Ok((r, _)) => keep(name, r),
-                        Err(e) if *ours => return Err(e),
-                        Err(e) => {
-                            let why: String = format!("{e:#}").chars().take(300).collect();
-                            self.skip(&format!("{name} at concurrency {conc}"), &why);
+                        kept["rounds"] = all;
+                    };
+                    for (name, argv, env, ours) in &clients {
+                        if name == "raw" && work != "list" {
+                            continue;
                         }
-                    }
-                    if name == "raw" && wrk {
-                        match run_wrk(&server.url, conc, secs) {
-                            Ok(r) => keep("wrk", r),
+                        let fill = |a: &String| {
+                            a.replace("{url}", &server.url)
+                                .replace("{concurrency}", &conc.to_string())
+                                .replace("{seconds}", &secs.to_string())
+                                .replace("{warmup}", &warmup.to_string())
+                                .replace("{work}", work)
+                                .replace("{body}", &request)
+                        };
+                        let argv: Vec<String> = argv.iter().map(fill).collect();
+                        let mut client = Command::new(&argv[0]);
+                        client.args(&argv[1..]).current_dir(workspace_root());
+                        for (k, v) in env.as_object().into_iter().flatten() {
+                            client.env(k, v.as_str().unwrap_or_default());
+                        }
+                        match json_line(&mut client) {
+                            Ok((r, _)) if *ours && r["requests"].as_u64() < Some(1) => {
+                                bail!("{name} at concurrency {conc} made no request: {r}")
+                            }
+                            Ok((r, _)) => keep(name, r),
+                            Err(e) if *ours => return Err(e),
                             Err(e) => {
-                                wrk = false;
-                                let why = format!("{e:#}; the raw-socket client measures it");
-                                self.skip("wrk ceiling", &why);
+                                let why: String = format!("{e:#}").chars().take(300).collect();
+                                self.skip(&format!("{name} {work} at concurrency {conc}"), &why);
+                            }
+                        }
+                        if name == "raw" && wrk {
+                            match run_wrk(&server.url, conc, secs) {
+                                Ok(r) => keep("wrk", r),
+                                Err(e) => {
+                                    wrk = false;
+                                    let why = format!("{e:#}; the raw-socket client measures it");
+                                    self.skip("wrk ceiling", &why);
+                                }
                             }
                         }
                     }
@@ -577,8 +627,10 @@ impl Run {
         Ok(json!({ "seconds": secs, "warmup": warmup, "rounds": rounds, "results": results }))
     }
 
-    /// Streams 1,000 (quick) or 1,000, 10,000 and 100,000 participants, 20 a page.
-    fn paging(&mut self, page: &Path, server: &Path) -> anyhow::Result<Value> {
+    /// Streams 1,000 (quick) or 1,000, 10,000 and 100,000 participants, 20 a page: plivo-mpc's
+    /// `stream()`, and (full run) the page loop a user of the floor or of a peer with a
+    /// `page_argv` writes (none of them has a paging helper).
+    fn paging(&mut self, page: &Path, server: &Path, peers: &Value) -> anyhow::Result<Value> {
         let totals: &[u64] = if self.quick {
             &[1000]
         } else {
@@ -591,26 +643,67 @@ impl Run {
                 "not installed; peak RSS is the process's own VmHWM",
             );
         }
+        // (name, argv with {url} and {total}, ours: a failure fails the run)
+        let exe = page.display().to_string();
+        let ours = |client: &str| {
+            let argv = [
+                &exe, "--url", "{url}", "--expect", "{total}", "--client", client,
+            ];
+            (client.to_owned(), argv.map(str::to_owned).to_vec(), true)
+        };
+        let mut clients = vec![ours("generated")];
+        if !self.quick {
+            clients.push(ours("floor"));
+            for peer in peers.as_array().into_iter().flatten() {
+                if let Some(argv) = peer["page_argv"].as_array() {
+                    let argv = argv
+                        .iter()
+                        .map(|a| a.as_str().unwrap_or_default().to_owned());
+                    let name = peer["name"].as_str().unwrap_or("?").to_owned();
+                    clients.push((name, argv.collect(), false));
+                }
+            }
+        }
         let mut rows = Vec::new();
         for &total in totals {
             let server = Server::start(server, Some(total))?;
-            let mut command = Command::new(if time_v.exists() { time_v } else { page });
-            if time_v.exists() {
-                command.arg("-v").arg(page);
+            for (name, argv, ours) in &clients {
+                let fill = |a: &String| {
+                    a.replace("{url}", &server.url)
+                        .replace("{total}", &total.to_string())
+                };
+                let argv: Vec<String> = argv.iter().map(fill).collect();
+                let mut command = Command::new(if time_v.exists() {
+                    time_v
+                } else {
+                    Path::new(&argv[0])
+                });
+                if time_v.exists() {
+                    command.arg("-v").arg(&argv[0]);
+                }
+                command.args(&argv[1..]);
+                let (mut r, out) = match json_line(&mut command) {
+                    Ok(done) => done,
+                    Err(e) if !ours => {
+                        let why: String = format!("{e:#}").chars().take(300).collect();
+                        self.skip(&format!("paging {total} with {name}"), &why);
+                        continue;
+                    }
+                    Err(e) => return Err(e),
+                };
+                let stderr = String::from_utf8_lossy(&out.stderr);
+                let max_rss = stderr
+                    .lines()
+                    .find_map(|l| l.trim().strip_prefix("Maximum resident set size (kbytes):"))
+                    .and_then(|v| v.trim().parse::<u64>().ok());
+                r["time_v_max_rss_kib"] = json!(max_rss);
+                r["client"] = json!(name);
+                say(format!(
+                    "paging {total} {name}: {} s, peak RSS {} KiB",
+                    r["seconds"], r["peak_rss_kib"]
+                ));
+                rows.push(r);
             }
-            command.args(["--url", &server.url, "--expect", &total.to_string()]);
-            let (mut r, out) = json_line(&mut command)?;
-            let stderr = String::from_utf8_lossy(&out.stderr);
-            let max_rss = stderr
-                .lines()
-                .find_map(|l| l.trim().strip_prefix("Maximum resident set size (kbytes):"))
-                .and_then(|v| v.trim().parse::<u64>().ok());
-            r["time_v_max_rss_kib"] = json!(max_rss);
-            say(format!(
-                "paging {total}: {} s, peak RSS {} KiB",
-                r["seconds"], r["peak_rss_kib"]
-            ));
-            rows.push(r);
         }
         Ok(json!({ "rows": rows }))
     }

@@ -27,10 +27,12 @@ use serde_json::{json, Value};
 pub const BASELINE: &str = "conformance/bench/baseline.json";
 
 /// What is counted, in report order, with the N of each (2N is run too).
-pub const WORKS: [(&str, u64); 3] = [
+pub const WORKS: [(&str, u64); 4] = [
     ("decode-documented", 500),
     ("decode-full", 200),
     ("call", 200),
+    // The write call: add a participant (the spec's request example as its body).
+    ("add", 200),
 ];
 
 /// The instructions callgrind collected in one run of `command` (its summary line on stderr);

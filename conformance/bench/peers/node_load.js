@@ -1,15 +1,19 @@
 // Load harness for Plivo's Node SDK (`plivo` on npm), run by `cargo xtask bench` with
 // NODE_PATH pointing at the polyglot node_modules.
 //
-//   node node_load.js URL CONCURRENCY SECONDS WARMUP
+//   node node_load.js URL CONCURRENCY SECONDS WARMUP [list|add BODY_FILE]
 //
 // The SDK builds an axios instance per call with the API host hard-coded for voice calls (MPC
 // included), so axios.create is wrapped before the SDK is loaded and each instance rewrites the
 // host to URL (the recipe in the toolchain notes). CONCURRENCY async loops share one client and
-// call listParticipants back to back; one JSON line out, the same shape as bench-load's.
+// call listParticipants back to back, or (`add`) addParticipant with the role and call_uuid of
+// the spec's request example in BODY_FILE; one JSON line out, the same shape as bench-load's.
 'use strict';
 
-const [url, concArg, secondsArg, warmupArg] = process.argv.slice(2);
+const [url, concArg, secondsArg, warmupArg, workArg, bodyFile] = process.argv.slice(2);
+const work = workArg || 'list';
+if (work !== 'list' && work !== 'add') throw new Error(`unknown work ${work} (list or add)`);
+const body = work === 'add' ? JSON.parse(require('fs').readFileSync(bodyFile, 'utf8')) : null;
 const base = url.replace(/\/$/, '');
 const axios = require('axios');
 const create = axios.create.bind(axios);
@@ -36,8 +40,15 @@ async function main() {
       const t = now();
       if (t >= stop) return;
       try {
-        const r = await client.multiPartyCalls.listParticipants({ friendlyName: 'test_mpc_1' });
-        if (!r.objects) throw new Error('no objects');
+        if (body) {
+          // addParticipant deletes keys from its params: a new object each call.
+          const r = await client.multiPartyCalls.addParticipant(body.role,
+            { friendlyName: 'test_mpc_1', callUuid: body.call_uuid });
+          if (!r.calls) throw new Error('no calls');
+        } else {
+          const r = await client.multiPartyCalls.listParticipants({ friendlyName: 'test_mpc_1' });
+          if (!r.objects) throw new Error('no objects');
+        }
       } catch (e) {
         if (errors === 0) console.error(`node_load: ${e}`);
         errors += 1;
@@ -50,7 +61,7 @@ async function main() {
   const elapsed = (now() - warm) / 1e6;
   lat.sort((a, b) => a - b);
   const pct = (p) => (lat.length ? lat[Math.min(Math.max(Math.ceil(lat.length * p), 1), lat.length) - 1] : 0);
-  console.log(JSON.stringify({ client: 'node-sdk', concurrency: conc, requests: lat.length, errors,
+  console.log(JSON.stringify({ client: 'node-sdk', work, concurrency: conc, requests: lat.length, errors,
     seconds: elapsed, rps: lat.length / elapsed, p50_us: pct(0.5), p99_us: pct(0.99) }));
 }
 

@@ -1,13 +1,15 @@
 """Load harness for the Python peers, run by `cargo xtask bench` with the polyglot venv.
 
-    python python_load.py sdk|gen URL CONCURRENCY SECONDS WARMUP
+    python python_load.py sdk|gen URL CONCURRENCY SECONDS WARMUP [list|add BODY_FILE]
 
 sdk: Plivo's Python SDK (`plivo` on PyPI), pointed at URL by the module-global recipe in
      /work/shared/reference/toolchain-notes.md (its base URIs are read from module globals);
 gen: openapi-generator's Python client (`-g python`, package plivo_mpc_gen on PYTHONPATH).
 Each of CONCURRENCY threads holds its own client (the SDK's requests.Session and the
-generated client's urllib3 pool keep the connection alive) and calls the list call back to
-back; one JSON line out, the same shape as bench-load's.
+generated client's urllib3 pool keep the connection alive) and makes its call back to back: the
+list call, or (`add`) the write call with the spec's request example in BODY_FILE (the SDK is
+given the example's role and call_uuid and sends its defaults for the rest, which the example
+holds); one JSON line out, the same shape as bench-load's.
 """
 
 import json
@@ -20,7 +22,7 @@ TOKEN = "bench-token"
 NAME = "test_mpc_1"
 
 
-def sdk_caller(url):
+def sdk_caller(url, body):
     import plivo
     import plivo.rest.client as pc
 
@@ -28,22 +30,36 @@ def sdk_caller(url):
               "API_VOICE_BASE_URI_FALLBACK_2"):
         setattr(pc, n, url + "/v1/Account")
     client = plivo.RestClient(AUTH_ID, TOKEN)
-    return lambda: len(client.multi_party_calls.list_participants(friendly_name=NAME).objects)
+    mpc = client.multi_party_calls
+    if body is None:
+        return lambda: len(mpc.list_participants(friendly_name=NAME).objects)
+    return lambda: len(mpc.add_participant(role=body["role"], friendly_name=NAME,
+                                           call_uuid=body["call_uuid"]).calls)
 
 
-def gen_caller(url):
+def gen_caller(url, body):
     import plivo_mpc_gen
 
     cfg = plivo_mpc_gen.Configuration(host=url, username=AUTH_ID, password=TOKEN)
     api = plivo_mpc_gen.ParticipantsApi(plivo_mpc_gen.ApiClient(cfg))
-    return lambda: len(api.list_participants_by_name(AUTH_ID, NAME).objects)
+    if body is None:
+        return lambda: len(api.list_participants_by_name(AUTH_ID, NAME).objects)
+    request = plivo_mpc_gen.AddParticipantRequest.from_dict(body)
+    return lambda: len(api.add_participant_by_name(AUTH_ID, NAME, request).calls)
 
 
 def main():
     kind, url, conc, seconds, warmup = sys.argv[1], sys.argv[2].rstrip("/"), int(sys.argv[3]), \
         float(sys.argv[4]), float(sys.argv[5])
+    work = sys.argv[6] if len(sys.argv) > 6 else "list"
+    body = None
+    if work == "add":
+        with open(sys.argv[7], encoding="utf-8") as f:
+            body = json.load(f)
+    elif work != "list":
+        sys.exit(f"python_load: unknown work {work} (list or add)")
     make = sdk_caller if kind == "sdk" else gen_caller
-    callers = [make(url) for _ in range(conc)]
+    callers = [make(url, body) for _ in range(conc)]
     warm = time.perf_counter() + warmup
     stop = warm + seconds
     results = [None] * conc
@@ -81,7 +97,7 @@ def main():
         import math
         return lat[min(max(math.ceil(len(lat) * p), 1), len(lat)) - 1]
 
-    print(json.dumps({"client": f"python-{kind}", "concurrency": conc, "requests": len(lat),
+    print(json.dumps({"client": f"python-{kind}", "work": work, "concurrency": conc, "requests": len(lat),
                       "errors": errors, "seconds": elapsed, "rps": len(lat) / elapsed,
                       "p50_us": pct(0.5), "p99_us": pct(0.99)}))
 

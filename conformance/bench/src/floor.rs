@@ -1,5 +1,6 @@
-//! The floor for a typed decoder: a hand-written serde struct with the same fields as the
-//! generated `ParticipantList`, in plain types (strings stay strings, nothing is validated).
+//! The floor for a typed decoder: hand-written serde structs with the same fields as the
+//! generated `ParticipantList` and `AddParticipantResponse`, in plain types (strings stay
+//! strings, nothing is validated).
 //! Shared by the load generator and, through `#[path]`, by `generated/benches/decode.rs`.
 
 use serde::Deserialize;
@@ -43,4 +44,20 @@ pub struct FloorParticipant<Time = String, MemberId = String, Amount = String> {
     pub resource_uri: String,
     pub role: String,
     pub start_mpc_on_enter: bool,
+}
+
+/// The write call's answer (`AddParticipantResponse`).
+#[derive(Debug, Deserialize)]
+pub struct FloorAdded {
+    pub api_id: String,
+    pub calls: Vec<FloorAddedCall>,
+    pub message: String,
+    pub request_uuid: String,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct FloorAddedCall {
+    pub call_uuid: String,
+    pub from: String,
+    pub to: String,
 }

@@ -1,12 +1,15 @@
 //! The harness behind `cargo xtask bench` (run by `xtask/src/bench.rs`):
 //!
-//! - `bench-server`: one fast loopback HTTP/1.1 server with keep-alive that answers every
-//!   request with the spec's `documented` example, or (`--paging TOTAL`) with the page that the
-//!   request's `offset` and `limit` ask for;
-//! - `bench-load`: requests/s and latency percentiles for the generated client, the floor
-//!   (bare reqwest + serde_json into [`floor::FloorList`]) and raw sockets (the server's ceiling);
-//! - `bench-page`: streams every participant with the list call's `stream()` and reports its
-//!   own peak RSS;
+//! - `bench-server`: one fast loopback HTTP/1.1 server with keep-alive that answers every `GET`
+//!   with the spec's `documented` example, or (`--paging TOTAL`) with the page that the
+//!   request's `offset` and `limit` ask for, and every `POST` with the write call's answer
+//!   ([`write_example`]);
+//! - `bench-load`: requests/s and latency percentiles of the list call or the write call
+//!   (`--work list|add`) for the generated client, the floor (bare reqwest + serde_json into
+//!   [`floor::FloorList`] / [`floor::FloorAdded`]) and raw sockets (the server's ceiling, list
+//!   only);
+//! - `bench-page`: streams every participant with the list call's `stream()` (or the floor's
+//!   offset loop) and reports its own peak RSS;
 //! - `bench-count`: a fixed number of decodes or loopback calls, run under callgrind by the bench
 //!   to count the instructions each costs.
 
@@ -17,7 +20,7 @@ use anyhow::Context as _;
 use plivo_mpc::{Credentials, MpcClient, RetryPolicy};
 use serde_json::{json, Value};
 
-use floor::FloorList;
+use floor::{FloorAdded, FloorList};
 
 pub mod floor;
 
@@ -62,6 +65,84 @@ pub async fn list_floor(http: &reqwest::Client, url: &str) -> anyhow::Result<usi
     let bytes = response.bytes().await?;
     let page: FloorList = serde_json::from_slice(&bytes)?;
     Ok(page.objects.len())
+}
+
+/// The write call every benchmark makes: add a participant to [`MPC_NAME`] (a `POST` to
+/// [`list_path`]).
+pub const WRITE_OPERATION: &str = "addParticipantByName";
+
+/// The write call's request body and answer, from the spec: the operation's first request
+/// example, and its first example of its success status.
+#[derive(Debug, Clone)]
+pub struct WriteExample {
+    pub request: Value,
+    pub status: u16,
+    pub response: Value,
+}
+
+/// [`WRITE_OPERATION`]'s examples in the spec at `spec`.
+pub fn write_example(spec: &Path) -> anyhow::Result<WriteExample> {
+    let doc = plivo_mpc_conformance::SpecDocument::load(spec)?;
+    let operation = plivo_mpc_conformance::operations(&doc)?
+        .into_iter()
+        .find(|o| o.operation_id == WRITE_OPERATION)
+        .with_context(|| format!("the spec has no operation {WRITE_OPERATION}"))?;
+    let request = operation
+        .request_body_example()
+        .cloned()
+        .with_context(|| format!("{WRITE_OPERATION} has no request body example"))?;
+    let status = operation
+        .success_status
+        .with_context(|| format!("{WRITE_OPERATION} declares no success status"))?;
+    let response = plivo_mpc_conformance::response_examples(&doc)?
+        .into_iter()
+        .find(|e| e.operation_id == WRITE_OPERATION && e.status == status)
+        .map(|e| e.value)
+        .with_context(|| format!("{WRITE_OPERATION} has no example of its {status} answer"))?;
+    Ok(WriteExample {
+        request,
+        status,
+        response,
+    })
+}
+
+/// The write call's body as the generated client takes it.
+pub fn generated_write_body(
+    example: &WriteExample,
+) -> anyhow::Result<plivo_mpc::types::AddParticipantRequest> {
+    serde_json::from_value(example.request.clone())
+        .context("the spec's request example is an AddParticipantRequest")
+}
+
+/// One write call with the generated client; the number of calls Plivo reports placed.
+pub async fn add_generated(
+    client: &MpcClient,
+    body: &plivo_mpc::types::AddParticipantRequest,
+) -> anyhow::Result<usize> {
+    let added = client
+        .add_participant_by_name(MPC_NAME)
+        .body(body.clone())
+        .send()
+        .await?
+        .into_inner();
+    Ok(added.calls.len())
+}
+
+/// One write call the floor's way: bare reqwest, Basic auth, the body serialized from the
+/// example as a `serde_json::Value` (a hand-written struct of its 25 keys would serialize the
+/// same bytes), the answer read whole and decoded into [`FloorAdded`].
+pub async fn add_floor(http: &reqwest::Client, url: &str, body: &Value) -> anyhow::Result<usize> {
+    let response = http
+        .post(url)
+        .basic_auth(AUTH_ID, Some(AUTH_TOKEN))
+        .header(reqwest::header::ACCEPT, "application/json")
+        .json(body)
+        .send()
+        .await?
+        .error_for_status()?;
+    let bytes = response.bytes().await?;
+    let added: FloorAdded = serde_json::from_slice(&bytes)?;
+    Ok(added.calls.len())
 }
 
 /// The `documented` 200 example of the spec, as a JSON value.

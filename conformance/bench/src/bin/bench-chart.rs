@@ -50,10 +50,12 @@ fn bars(rows: &Value, value: &str, matches: impl Fn(&Value) -> bool) -> Bars {
         .collect()
 }
 
-/// req/s per client at `concurrency`.
+/// req/s of the list call per client at `concurrency` (results from before the write call was
+/// measured have no `work`: the list call).
 fn rps(results: &Value, concurrency: u64) -> Bars {
     bars(&results["e2e"]["results"], "rps", |r| {
         r["concurrency"].as_u64() == Some(concurrency)
+            && (r["work"].is_null() || r["work"] == "list")
     })
 }
 

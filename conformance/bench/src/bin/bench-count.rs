@@ -1,14 +1,16 @@
 //! A fixed amount of work for one client, for `cargo xtask bench` to run under callgrind and
-//! count the instructions it costs: `--n` decodes of one page, or `--n` list calls on loopback
+//! count the instructions it costs: `--n` decodes of one page, or `--n` list calls (`call`) or
+//! write calls (`add`: add a participant, the spec's request example as its body) on loopback
 //! one after another (after a fixed warm-up of the same calls). The bench runs it with N and 2N
 //! and divides the difference by N, so start-up (the runtime, the client, the connection, the
 //! spec read for the page) cancels out and what is left is the cost of one decode or one call.
 //!
-//! `bench-count --client generated|floor --work decode-documented|decode-full|call --n N
+//! `bench-count --client generated|floor --work decode-documented|decode-full|call|add --n N
 //! [--url http://127.0.0.1:PORT] [--spec openapi/plivo-mpc.yaml]`
 //!
-//! `bench-count --write-body documented|full --out FILE [--spec ...]` writes the page's bytes
-//! instead, for the peers' own count harnesses (openapi-generator's Rust client) to decode.
+//! `bench-count --write-body documented|full|request --out FILE [--spec ...]` writes the page's
+//! bytes (or the write call's request example) instead, for the peers' own harnesses
+//! (openapi-generator's Rust client) to decode or send.
 //!
 //! Everything runs on one thread (a current-thread tokio runtime), so the hyper connection's
 //! work for a call is counted with the call and no thread is left spinning between calls.
@@ -34,7 +36,8 @@ fn body(spec: &Path, which: &str) -> anyhow::Result<Vec<u8>> {
     let page: Value = match which {
         "documented" => documented,
         "full" => plivo_mpc_bench::page(&documented, 0, FULL_PAGE, FULL_PAGE, FULL_PAGE),
-        other => bail!("unknown page {other} (documented or full)"),
+        "request" => plivo_mpc_bench::write_example(spec)?.request,
+        other => bail!("unknown body {other} (documented, full or request)"),
     };
     Ok(serde_json::to_vec(&page)?)
 }
@@ -81,6 +84,34 @@ fn calls(client: &str, url: &str, n: usize) -> anyhow::Result<()> {
     })
 }
 
+fn adds(client: &str, url: &str, spec: &Path, n: usize) -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let base = url.trim_end_matches('/');
+    let example = plivo_mpc_bench::write_example(spec)?;
+    runtime.block_on(async {
+        match client {
+            "generated" => {
+                let client = plivo_mpc_bench::generated_client(base)?;
+                let body = plivo_mpc_bench::generated_write_body(&example)?;
+                for _ in 0..WARM_UP_CALLS + n {
+                    black_box(plivo_mpc_bench::add_generated(&client, &body).await?);
+                }
+            }
+            "floor" => {
+                let http = reqwest::Client::builder().build()?;
+                let url = format!("{base}{}", plivo_mpc_bench::list_path());
+                for _ in 0..WARM_UP_CALLS + n {
+                    black_box(plivo_mpc_bench::add_floor(&http, &url, &example.request).await?);
+                }
+            }
+            other => bail!("unknown client {other} (generated or floor)"),
+        }
+        Ok(())
+    })
+}
+
 fn main() -> anyhow::Result<()> {
     let (mut client, mut work, mut n, mut url, mut write_body, mut out) =
         (None, None, None, None, None, None);
@@ -110,9 +141,10 @@ fn main() -> anyhow::Result<()> {
     let n = n.context("--n is required")?;
     match work.as_str() {
         "call" => calls(&client, &url.context("--work call needs --url")?, n)?,
+        "add" => adds(&client, &url.context("--work add needs --url")?, &spec, n)?,
         decode_page => {
             let page = decode_page.strip_prefix("decode-").with_context(|| {
-                format!("unknown work {work} (decode-documented, decode-full or call)")
+                format!("unknown work {work} (decode-documented, decode-full, call or add)")
             })?;
             decode(&client, &body(&spec, page)?, n)?;
         }

@@ -1,23 +1,30 @@
-//! The Rust side of the end-to-end benchmark: `concurrency` tasks each send one list call after
+//! The Rust side of the end-to-end benchmark: `concurrency` tasks each send one call after
 //! another over a kept-alive connection for `--seconds` (after `--warmup`), and the run prints
 //! one JSON line (requests, rps, p50/p99 in microseconds).
 //!
-//! `bench-load --client generated|floor|raw --url http://127.0.0.1:PORT [--concurrency 1]
-//! [--seconds 3] [--warmup 0.5]`
+//! `bench-load --client generated|floor|raw --url http://127.0.0.1:PORT [--work list|add]
+//! [--spec openapi/plivo-mpc.yaml] [--concurrency 1] [--seconds 3] [--warmup 0.5]`
+//!
+//! The work: `list` (default) lists the participants; `add` adds one (the write call, with the
+//! spec's request example as its body, `plivo_mpc_bench::write_example`).
 //!
 //! - `generated`: `MpcClient` with `RetryPolicy::disabled()`, `.send()` decoding into the
-//!   generated `ParticipantList`;
-//! - `floor`: one `reqwest::Client`, `GET` with Basic auth, the body read whole and decoded with
-//!   `serde_json::from_slice` into the hand-written `FloorList`;
-//! - `raw`: a raw socket per task writing the request bytes and reading the response to its
-//!   Content-Length (no decode): the server's ceiling.
+//!   generated `ParticipantList` / `AddParticipantResponse`;
+//! - `floor`: one `reqwest::Client` with Basic auth, the body read whole and decoded with
+//!   `serde_json::from_slice` into the hand-written `FloorList` / `FloorAdded`;
+//! - `raw` (list only): a raw socket per task writing the request bytes and reading the response
+//!   to its Content-Length (no decode): the server's ceiling.
 
 use std::hint::black_box;
+use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
+use plivo_mpc::types::AddParticipantRequest;
 use plivo_mpc::MpcClient;
 use plivo_mpc_bench::Latencies;
+use serde_json::Value;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
@@ -33,6 +40,8 @@ enum Caller {
     Generated(MpcClient),
     Floor(reqwest::Client, String),
     Raw(String, Vec<u8>),
+    GeneratedAdd(MpcClient, Arc<AddParticipantRequest>),
+    FloorAdd(reqwest::Client, String, Arc<Value>),
 }
 
 /// One call; returns the number of participants decoded (or bytes read, for `raw`).
@@ -40,6 +49,8 @@ async fn call(caller: &Caller, raw: &mut Option<RawConn>) -> anyhow::Result<usiz
     match caller {
         Caller::Generated(client) => plivo_mpc_bench::list_generated(client).await,
         Caller::Floor(http, url) => plivo_mpc_bench::list_floor(http, url).await,
+        Caller::GeneratedAdd(client, body) => plivo_mpc_bench::add_generated(client, body).await,
+        Caller::FloorAdd(http, url, body) => plivo_mpc_bench::add_floor(http, url, body).await,
         Caller::Raw(addr, request) => {
             if raw.is_none() {
                 *raw = Some(RawConn::connect(addr).await?);
@@ -130,6 +141,8 @@ fn main() -> anyhow::Result<()> {
     let mut concurrency = 1usize;
     let mut seconds = 3.0f64;
     let mut warmup = 0.5f64;
+    let mut work = String::from("list");
+    let mut spec = PathBuf::from("openapi/plivo-mpc.yaml");
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let mut value = || args.next().with_context(|| format!("{arg} needs a value"));
@@ -146,19 +159,34 @@ fn main() -> anyhow::Result<()> {
             "--concurrency" => concurrency = value()?.parse()?,
             "--seconds" => seconds = value()?.parse()?,
             "--warmup" => warmup = value()?.parse()?,
+            "--work" => work = value()?,
+            "--spec" => spec = value()?.into(),
             other => anyhow::bail!("unknown argument {other}"),
         }
     }
     let kind = kind.context("--client is required")?;
     let url = url.context("--url is required")?;
     let base = url.trim_end_matches('/').to_owned();
-    let caller = match kind {
-        Kind::Generated => Caller::Generated(plivo_mpc_bench::generated_client(&base)?),
-        Kind::Floor => Caller::Floor(
-            reqwest::Client::builder().build()?,
-            format!("{base}{}", plivo_mpc_bench::list_path()),
-        ),
-        Kind::Raw => {
+    let list_url = format!("{base}{}", plivo_mpc_bench::list_path());
+    let caller = match (kind, work.as_str()) {
+        (Kind::Generated, "list") => Caller::Generated(plivo_mpc_bench::generated_client(&base)?),
+        (Kind::Floor, "list") => Caller::Floor(reqwest::Client::builder().build()?, list_url),
+        (Kind::Generated, "add") => {
+            let example = plivo_mpc_bench::write_example(&spec)?;
+            Caller::GeneratedAdd(
+                plivo_mpc_bench::generated_client(&base)?,
+                Arc::new(plivo_mpc_bench::generated_write_body(&example)?),
+            )
+        }
+        (Kind::Floor, "add") => {
+            let example = plivo_mpc_bench::write_example(&spec)?;
+            Caller::FloorAdd(
+                reqwest::Client::builder().build()?,
+                list_url,
+                Arc::new(example.request),
+            )
+        }
+        (Kind::Raw, "list") => {
             let addr = base
                 .strip_prefix("http://")
                 .context("raw needs an http:// URL")?
@@ -169,6 +197,9 @@ fn main() -> anyhow::Result<()> {
             );
             Caller::Raw(addr, request.into_bytes())
         }
+        (_, other) => anyhow::bail!(
+            "unknown work {other} for this client (list, or add for generated and floor)"
+        ),
     };
     // One worker thread for one connection (no cross-thread wakeups); two (the machine's cores)
     // for more.
@@ -193,7 +224,9 @@ fn main() -> anyhow::Result<()> {
             all.merge(task.await?);
         }
         let elapsed = Instant::now().saturating_duration_since(warm_until);
-        anyhow::Ok(all.report(label, concurrency, elapsed))
+        let mut report = all.report(label, concurrency, elapsed);
+        report["work"] = work.into();
+        anyhow::Ok(report)
     })?;
     println!("{report}");
     Ok(())

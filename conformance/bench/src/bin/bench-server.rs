@@ -1,7 +1,8 @@
-//! A fixed-body loopback HTTP/1.1 server: every request gets the spec's `documented` example
-//! (or, with `--paging TOTAL`, the page its `offset` and `limit` ask for), with keep-alive and
-//! pipelining, and nothing else (no routing, no auth check: it is the thing being measured
-//! against, so it must cost as little as possible).
+//! A fixed-body loopback HTTP/1.1 server: every `GET` gets the spec's `documented` example
+//! (or, with `--paging TOTAL`, the page its `offset` and `limit` ask for), every `POST` the
+//! write call's answer (`plivo_mpc_bench::write_example`, with its status), with keep-alive and
+//! pipelining, and nothing else (no routing by path, no auth check: it is the thing being
+//! measured against, so it must cost as little as possible).
 //!
 //! `bench-server --spec openapi/plivo-mpc.yaml [--port 0] [--paging TOTAL]`
 //! prints `listening on http://127.0.0.1:PORT` and serves until killed.
@@ -16,13 +17,19 @@ use tokio::net::{TcpListener, TcpStream};
 struct App {
     /// The whole fixed response, head and body.
     fixed: Vec<u8>,
+    /// The whole answer to a `POST` (the write call).
+    written: Vec<u8>,
     documented: serde_json::Value,
     paging: Option<u64>,
 }
 
-fn response(body: &[u8]) -> Vec<u8> {
+fn response(status: u16, body: &[u8]) -> Vec<u8> {
+    let reason = reqwest::StatusCode::from_u16(status)
+        .ok()
+        .and_then(|s| s.canonical_reason())
+        .unwrap_or("");
     let mut out = format!(
-        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
+        "HTTP/1.1 {status} {reason}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
         body.len()
     )
     .into_bytes();
@@ -31,7 +38,11 @@ fn response(body: &[u8]) -> Vec<u8> {
 }
 
 impl App {
-    fn answer(&self, target: &str, out: &mut Vec<u8>) {
+    fn answer(&self, method: &str, target: &str, out: &mut Vec<u8>) {
+        if method == "POST" {
+            out.extend_from_slice(&self.written);
+            return;
+        }
         let Some(total) = self.paging else {
             out.extend_from_slice(&self.fixed);
             return;
@@ -48,6 +59,7 @@ impl App {
         let held = total.saturating_sub(offset).min(limit);
         let page = plivo_mpc_bench::page(&self.documented, offset, held, limit, total);
         out.extend_from_slice(&response(
+            200,
             &serde_json::to_vec(&page).expect("a page serialises"),
         ));
     }
@@ -68,6 +80,7 @@ async fn serve(mut socket: TcpStream, app: Arc<App>) -> std::io::Result<()> {
             let head = std::str::from_utf8(&buf[..end]).unwrap_or("");
             let mut lines = head.split("\r\n");
             let request_line = lines.next().unwrap_or("");
+            let method = request_line.split(' ').next().unwrap_or("GET");
             let target = request_line.split(' ').nth(1).unwrap_or("/");
             let mut body_len = 0usize;
             for line in lines {
@@ -89,7 +102,7 @@ async fn serve(mut socket: TcpStream, app: Arc<App>) -> std::io::Result<()> {
             if buf.len() < end + 4 + body_len {
                 break;
             }
-            app.answer(target, &mut out);
+            app.answer(method, target, &mut out);
             buf.drain(..end + 4 + body_len);
             if close {
                 break;
@@ -123,8 +136,10 @@ fn main() -> anyhow::Result<()> {
         }
     }
     let documented = plivo_mpc_bench::documented_example(&spec)?;
+    let write = plivo_mpc_bench::write_example(&spec)?;
     let app = Arc::new(App {
-        fixed: response(&serde_json::to_vec(&documented)?),
+        fixed: response(200, &serde_json::to_vec(&documented)?),
+        written: response(write.status, &serde_json::to_vec(&write.response)?),
         documented,
         paging,
     });
