@@ -34,6 +34,7 @@ impl MemberId {
 /// A text that is not a member id (one or more ASCII digits). Names the first byte that is
 /// not a digit, not the text, which can be of any size.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum MemberIdError {
     #[error("a member id is one or more ASCII digits (pattern ^[0-9]+$); got an empty string")]
     Empty,
