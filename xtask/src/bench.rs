@@ -603,6 +603,16 @@ impl Run {
                             Ok((r, _)) if *ours && r["requests"].as_u64() < Some(1) => {
                                 bail!("{name} at concurrency {conc} made no request: {r}")
                             }
+                            Ok((r, out)) if r["requests"].as_u64() < Some(1) => {
+                                let stderr = String::from_utf8_lossy(&out.stderr);
+                                let why = format!(
+                                    "no call succeeded ({} errors): {}",
+                                    r["errors"],
+                                    stderr.trim()
+                                );
+                                let why: String = why.chars().take(300).collect();
+                                self.skip(&format!("{name} {work} at concurrency {conc}"), &why);
+                            }
                             Ok((r, _)) => keep(name, r),
                             Err(e) if *ours => return Err(e),
                             Err(e) => {

@@ -6,14 +6,21 @@
 // The SDK builds an axios instance per call with the API host hard-coded for voice calls (MPC
 // included), so axios.create is wrapped before the SDK is loaded and each instance rewrites the
 // host to URL (the recipe in the toolchain notes). CONCURRENCY async loops share one client and
-// call listParticipants back to back, or (`add`) addParticipant with the role and call_uuid of
-// the spec's request example in BODY_FILE; one JSON line out, the same shape as bench-load's.
+// call listParticipants back to back, or (`add`) addParticipant with the role and whom to add
+// (from and to, or call_uuid) of the spec's request example in BODY_FILE; one JSON line out, the same shape as bench-load's.
 'use strict';
 
 const [url, concArg, secondsArg, warmupArg, workArg, bodyFile] = process.argv.slice(2);
 const work = workArg || 'list';
 if (work !== 'list' && work !== 'add') throw new Error(`unknown work ${work} (list or add)`);
 const body = work === 'add' ? JSON.parse(require('fs').readFileSync(bodyFile, 'utf8')) : null;
+// Whom to add, as the example says it: dialled (`from`, `to`) or an existing call.
+const who = { friendlyName: 'test_mpc_1' };
+if (body) {
+  for (const [key, param] of [['from', 'from'], ['to', 'to'], ['call_uuid', 'callUuid']]) {
+    if (key in body) who[param] = body[key];
+  }
+}
 const base = url.replace(/\/$/, '');
 const axios = require('axios');
 const create = axios.create.bind(axios);
@@ -42,8 +49,7 @@ async function main() {
       try {
         if (body) {
           // addParticipant deletes keys from its params: a new object each call.
-          const r = await client.multiPartyCalls.addParticipant(body.role,
-            { friendlyName: 'test_mpc_1', callUuid: body.call_uuid });
+          const r = await client.multiPartyCalls.addParticipant(body.role, { ...who });
           if (!r.calls) throw new Error('no calls');
         } else {
           const r = await client.multiPartyCalls.listParticipants({ friendlyName: 'test_mpc_1' });

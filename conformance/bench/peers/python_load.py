@@ -8,7 +8,7 @@ gen: openapi-generator's Python client (`-g python`, package plivo_mpc_gen on PY
 Each of CONCURRENCY threads holds its own client (the SDK's requests.Session and the
 generated client's urllib3 pool keep the connection alive) and makes its call back to back: the
 list call, or (`add`) the write call with the spec's request example in BODY_FILE (the SDK is
-given the example's role and call_uuid and sends its defaults for the rest, which the example
+given the example's role and whom to add (from and to, or call_uuid) and sends its defaults for the rest, which the example
 holds); one JSON line out, the same shape as bench-load's.
 """
 
@@ -33,8 +33,10 @@ def sdk_caller(url, body):
     mpc = client.multi_party_calls
     if body is None:
         return lambda: len(mpc.list_participants(friendly_name=NAME).objects)
-    return lambda: len(mpc.add_participant(role=body["role"], friendly_name=NAME,
-                                           call_uuid=body["call_uuid"]).calls)
+    # Whom to add, as the example says it: dialled (`from`, `to`) or an existing call.
+    who = {arg: body[key] for key, arg in (("from", "from_"), ("to", "to_"),
+                                           ("call_uuid", "call_uuid")) if key in body}
+    return lambda: len(mpc.add_participant(role=body["role"], friendly_name=NAME, **who).calls)
 
 
 def gen_caller(url, body):
@@ -51,13 +53,13 @@ def gen_caller(url, body):
 def main():
     kind, url, conc, seconds, warmup = sys.argv[1], sys.argv[2].rstrip("/"), int(sys.argv[3]), \
         float(sys.argv[4]), float(sys.argv[5])
-    work = sys.argv[6] if len(sys.argv) > 6 else "list"
+    job = sys.argv[6] if len(sys.argv) > 6 else "list"
     body = None
-    if work == "add":
+    if job == "add":
         with open(sys.argv[7], encoding="utf-8") as f:
             body = json.load(f)
-    elif work != "list":
-        sys.exit(f"python_load: unknown work {work} (list or add)")
+    elif job != "list":
+        sys.exit(f"python_load: unknown work {job} (list or add)")
     make = sdk_caller if kind == "sdk" else gen_caller
     callers = [make(url, body) for _ in range(conc)]
     warm = time.perf_counter() + warmup
@@ -97,7 +99,7 @@ def main():
         import math
         return lat[min(max(math.ceil(len(lat) * p), 1), len(lat)) - 1]
 
-    print(json.dumps({"client": f"python-{kind}", "work": work, "concurrency": conc, "requests": len(lat),
+    print(json.dumps({"client": f"python-{kind}", "work": job, "concurrency": conc, "requests": len(lat),
                       "errors": errors, "seconds": elapsed, "rps": len(lat) / elapsed,
                       "p50_us": pct(0.5), "p99_us": pct(0.99)}))
 

@@ -129,8 +129,8 @@ pub async fn add_generated(
 }
 
 /// One write call the floor's way: bare reqwest, Basic auth, the body serialized from the
-/// example as a `serde_json::Value` (a hand-written struct of its 25 keys would serialize the
-/// same bytes), the answer read whole and decoded into [`FloorAdded`].
+/// example as a `serde_json::Value` (a hand-written struct of its keys would serialize the same
+/// bytes), the answer read whole and decoded into [`FloorAdded`].
 pub async fn add_floor(http: &reqwest::Client, url: &str, body: &Value) -> anyhow::Result<usize> {
     let response = http
         .post(url)
