@@ -308,7 +308,10 @@ async fn a_call_and_its_error_name_the_operation_the_request_was_for() {
     let named = call.operation();
     let error = call.send().await.unwrap_err();
     assert_eq!(error.operation(), named);
-    assert!(error.to_string().starts_with(&format!("{named}: ")), "{error}");
+    assert!(
+        error.to_string().starts_with(&format!("{named}: ")),
+        "{error}"
+    );
 
     let doc = support::spec();
     let op = support::operations(&doc)
@@ -318,8 +321,18 @@ async fn a_call_and_its_error_name_the_operation_the_request_was_for() {
     let received = server.received_requests().await.unwrap();
     assert_eq!(received[0].method.as_str(), op.method);
     let template: Vec<&str> = op.path_template.trim_matches('/').split('/').collect();
-    let path: Vec<&str> = received[0].url.path().trim_matches('/').split('/').collect();
-    assert_eq!(template.len(), path.len(), "{} for {template:?}", received[0].url);
+    let path: Vec<&str> = received[0]
+        .url
+        .path()
+        .trim_matches('/')
+        .split('/')
+        .collect();
+    assert_eq!(
+        template.len(),
+        path.len(),
+        "{} for {template:?}",
+        received[0].url
+    );
     for (expected, sent) in template.iter().zip(&path) {
         if !expected.contains('{') {
             assert_eq!(expected, sent, "{} for {template:?}", received[0].url);

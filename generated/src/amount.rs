@@ -145,10 +145,9 @@ mod tests {
     #[cfg(feature = "schemars")]
     #[test]
     fn the_json_schema_is_the_specs() {
-        let doc = plivo_mpc_conformance::SpecDocument::load(
-            plivo_mpc_conformance::default_spec_path(),
-        )
-        .unwrap();
+        let doc =
+            plivo_mpc_conformance::SpecDocument::load(plivo_mpc_conformance::default_spec_path())
+                .unwrap();
         let name = <Amount as schemars::JsonSchema>::schema_name();
         let spec = doc
             .at(&format!("/components/schemas/{name}/anyOf"))

@@ -365,10 +365,9 @@ mod tests {
     #[test]
     fn the_json_schema_is_the_specs_component_of_that_name() {
         use schemars::JsonSchema as _;
-        let doc = plivo_mpc_conformance::SpecDocument::load(
-            plivo_mpc_conformance::default_spec_path(),
-        )
-        .unwrap();
+        let doc =
+            plivo_mpc_conformance::SpecDocument::load(plivo_mpc_conformance::default_spec_path())
+                .unwrap();
         let name = Timestamp::schema_name();
         let spec = doc
             .at(&format!("/components/schemas/{name}"))
