@@ -2,7 +2,8 @@
 //! interchangeable where no test stood on the edge, see conformance/mutants/README.md): a body
 //! of exactly the limit is read and one byte more is refused, announced or chunked, at the
 //! default limit too; a page of exactly its limit, ending exactly at its count, or empty exactly
-//! at the end of the list is fine, and one item more or a claim of more is a paging error.
+//! at the end of the list is fine, and one item more or a claim of more is a paging error; a
+//! query value exactly at the spec's minimum or maximum is sent.
 
 mod support;
 
@@ -226,4 +227,75 @@ async fn next_and_count_must_agree_on_whether_more_follow() {
         stream_one_page(meta(5, 3, 0, None), 3).await,
         "says next is null but the count of 5 says 2 remain",
     );
+}
+
+/// The spec's `minimum` and `maximum` of a query parameter of the participant list, if it has
+/// them (read from the spec, as the client's own check is).
+fn query_bounds(name: &str) -> (Option<u64>, Option<u64>) {
+    let doc = support::spec();
+    let op = support::operations(&doc)
+        .into_iter()
+        .find(|op| op.operation_id == "listParticipantsByName")
+        .expect("the participant list");
+    let parameter = op
+        .query_parameters
+        .iter()
+        .find(|p| p.name == name)
+        .unwrap_or_else(|| panic!("no query parameter {name}"));
+    let bound = |key: &str| parameter.schema.get(key).map(|b| b.as_u64().unwrap());
+    (bound("minimum"), bound("maximum"))
+}
+
+/// A query value exactly at the spec's minimum or maximum goes out as it is (cargo-mutants:
+/// `number < minimum` read as `<=` or `==` in the `pre` hook's bounds check refused `offset(0)`
+/// and `limit(1)`, which no test sent; one past each bound is refused, see
+/// `faults::a_limit_outside_the_spec_is_refused_before_sending`).
+#[tokio::test]
+async fn query_values_exactly_at_the_spec_bounds_are_sent() {
+    let (Some(limit_min), Some(limit_max)) = query_bounds("limit") else {
+        panic!("the spec bounds limit on both sides")
+    };
+    let (Some(offset_min), _) = query_bounds("offset") else {
+        panic!("the spec bounds offset below")
+    };
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(plivo_mpc_conformance::mount::example_response(
+            &support::documented(),
+        ))
+        .mount(&server)
+        .await;
+    let client = support::client_for(&server, AUTH_ID);
+    let sent = [(limit_min, offset_min), (limit_max, offset_min)];
+    for (limit, offset) in sent {
+        client
+            .list_participants_by_name("test_mpc_1")
+            .limit(limit)
+            .offset(offset)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("limit {limit}, offset {offset}: {e}"));
+    }
+    let received: Vec<(String, String)> = server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .map(|request| {
+            let value = |name: &str| {
+                request
+                    .url
+                    .query_pairs()
+                    .find(|(n, _)| n == name)
+                    .map(|(_, v)| v.into_owned())
+                    .unwrap_or_else(|| panic!("no {name} in {}", request.url))
+            };
+            (value("limit"), value("offset"))
+        })
+        .collect();
+    let expected: Vec<(String, String)> = sent
+        .iter()
+        .map(|(limit, offset)| (limit.to_string(), offset.to_string()))
+        .collect();
+    assert_eq!(received, expected);
 }

@@ -292,3 +292,92 @@ async fn a_limit_outside_the_spec_is_refused_before_sending() {
     }
     assert!(server.received_requests().await.unwrap().is_empty());
 }
+
+/// A call, and the error it ends in, name the operation by its operationId in the spec: the
+/// operation whose method and path template the request went out with (cargo-mutants:
+/// `Call::operation` returning "" or any other text went unnoticed, no test asked for it).
+#[tokio::test]
+async fn a_call_and_its_error_name_the_operation_the_request_was_for() {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(409))
+        .mount(&server)
+        .await;
+    let client = client(&server.uri());
+    let call = client.list_participants_by_name("test_mpc_1");
+    let named = call.operation();
+    let error = call.send().await.unwrap_err();
+    assert_eq!(error.operation(), named);
+    assert!(
+        error.to_string().starts_with(&format!("{named}: ")),
+        "{error}"
+    );
+
+    let doc = support::spec();
+    let op = support::operations(&doc)
+        .into_iter()
+        .find(|op| op.operation_id == named)
+        .unwrap_or_else(|| panic!("{named:?} is no operationId of the spec"));
+    let received = server.received_requests().await.unwrap();
+    assert_eq!(received[0].method.as_str(), op.method);
+    let template: Vec<&str> = op.path_template.trim_matches('/').split('/').collect();
+    let path: Vec<&str> = received[0]
+        .url
+        .path()
+        .trim_matches('/')
+        .split('/')
+        .collect();
+    assert_eq!(
+        template.len(),
+        path.len(),
+        "{} for {template:?}",
+        received[0].url
+    );
+    for (expected, sent) in template.iter().zip(&path) {
+        if !expected.contains('{') {
+            assert_eq!(expected, sent, "{} for {template:?}", received[0].url);
+        }
+    }
+}
+
+/// An error keeps its cause as `source()`: serde_json's error for a body that does not decode,
+/// reqwest's (without the URL) for a refused connection (cargo-mutants: `source` returning
+/// `None` went unnoticed).
+#[tokio::test]
+async fn an_error_keeps_its_cause_as_its_source() {
+    use std::error::Error as _;
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(200).set_body_raw("not json", "application/json"))
+        .mount(&server)
+        .await;
+    let error = client(&server.uri())
+        .list_participants_by_name("test_mpc_1")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error.kind(), ErrorKind::UndecodableBody),
+        "{error:?}"
+    );
+    let source = error.source().expect("the decoding error");
+    assert!(source.is::<serde_json::Error>(), "{source:?}");
+
+    // A port held by a socket that does not listen: connecting is refused.
+    let held = tokio::net::TcpSocket::new_v4().unwrap();
+    held.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let port = held.local_addr().unwrap().port();
+    let error = client(&format!("http://127.0.0.1:{port}"))
+        .list_participants_by_name("test_mpc_1")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(matches!(error.kind(), ErrorKind::Connection), "{error:?}");
+    let source = error.source().expect("the connection error");
+    let reqwest_error = source
+        .downcast_ref::<reqwest::Error>()
+        .unwrap_or_else(|| panic!("{source:?}"));
+    assert!(reqwest_error.is_connect(), "{reqwest_error:?}");
+    assert_eq!(reqwest_error.url(), None);
+    drop(held);
+}

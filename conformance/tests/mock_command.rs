@@ -50,6 +50,20 @@ fn serves_logs_and_stops_on_ctrl_c() {
     });
     assert_eq!(status.as_u16(), 200);
 
+    // The mock is stopped once its log shows the request. A mock that never logs it would keep
+    // this test reading for ever (cargo-mutants: `SpecMock::log` doing nothing hung here until
+    // its 240 s timeout): after 60 s the watchdog kills it, its output ends, and the asserts
+    // below fail. The child is not reaped before `done` is sent, so its id is still its own.
+    let (done, finished) = std::sync::mpsc::channel::<()>();
+    let pid = child.id().to_string();
+    let watchdog = std::thread::spawn(move || {
+        if finished
+            .recv_timeout(std::time::Duration::from_secs(60))
+            .is_err()
+        {
+            let _ = Command::new("kill").args(["-KILL", &pid]).status();
+        }
+    });
     let mut lines = Vec::new();
     loop {
         let mut line = String::new();
@@ -67,6 +81,8 @@ fn serves_logs_and_stops_on_ctrl_c() {
             lines.push(line);
         }
     }
+    let _ = done.send(());
+    watchdog.join().unwrap();
     let exit = child.wait().unwrap();
     assert!(exit.success(), "{exit:?}");
     let log = lines.concat();

@@ -238,6 +238,8 @@ async fn unknown_paths_are_404_and_other_methods_405_with_error_bodies() {
         let (status, body) = status_and_json(request).await;
         assert_eq!(status, 404, "{path}");
         assert!(body["error"].is_string(), "{path}: {body}");
+        // The spec's own 404 example, unchanged.
+        assert_eq!(body, any_example(&mock.doc, 404), "{path}");
     }
     for method in [
         reqwest::Method::POST,
@@ -255,7 +257,18 @@ async fn unknown_paths_are_404_and_other_methods_405_with_error_bodies() {
         assert_eq!(response.headers()["allow"], "GET");
         let body: Value = response.json().await.unwrap();
         assert!(body["error"].is_string(), "{method}: {body}");
+        assert_eq!(body, any_example(&mock.doc, 405), "{method}");
     }
+}
+
+/// The spec's example for `status`, of whichever operation has one first.
+fn any_example(doc: &SpecDocument, status: u16) -> Value {
+    plivo_mpc_conformance::response_examples(doc)
+        .unwrap()
+        .into_iter()
+        .find(|e| e.status == status)
+        .unwrap_or_else(|| panic!("no {status} example in the spec"))
+        .value
 }
 
 #[tokio::test]
@@ -450,4 +463,128 @@ async fn the_small_things_a_long_running_mock_meets() {
         "{} bytes",
         body.to_string().len()
     );
+}
+
+/// A call that takes a request body gets a 400 naming it when the body is missing (where the
+/// spec requires one), is not JSON, or does not fit the schema (cargo-mutants: `check_body`
+/// accepting everything went unnoticed, as every test sent the spec's own example).
+#[tokio::test]
+async fn a_request_body_is_checked_against_the_spec() {
+    let mock = start().await;
+    let with_body: Vec<Operation> = mock
+        .operations()
+        .into_iter()
+        .filter(|op| op.request_body.as_ref().is_some_and(|b| b.required))
+        .collect();
+    assert!(!with_body.is_empty(), "the spec has calls that need a body");
+    for op in &with_body {
+        let method = reqwest::Method::from_bytes(op.method.as_bytes()).unwrap();
+        let request = || {
+            mock.http
+                .request(method.clone(), mock.url(op, ""))
+                .basic_auth(support::auth_id(op), Some(support::TEST_TOKEN))
+        };
+        for (request, says) in [
+            (request(), "needs a request body"),
+            (
+                request()
+                    .header("content-type", "application/json")
+                    .body("{not json"),
+                "not JSON",
+            ),
+            // Every request body of the spec is an object.
+            (request().json(&serde_json::json!([])), "request body at"),
+        ] {
+            let (status, body) = status_and_json(request).await;
+            assert_eq!(status, 400, "{}: {body}", op.operation_id);
+            let message = body["error"].as_str().unwrap();
+            assert!(message.contains(says), "{}: {message}", op.operation_id);
+        }
+    }
+}
+
+/// A call whose success has no example (a 204) answers a `Prefer: code=` of that very status
+/// with it, without a body (cargo-mutants: `==` read as `!=` there turned it into a 400).
+#[tokio::test]
+async fn prefer_naming_the_success_status_of_a_call_without_a_success_example_gets_it() {
+    let mock = start().await;
+    let mut checked = 0;
+    for op in mock.operations() {
+        let (status, body) = default_answer(&mock.doc, &op);
+        if !body.is_null() {
+            continue;
+        }
+        let request = mock.get(&op, "").header("prefer", format!("code={status}"));
+        assert_eq!(
+            status_and_json(request).await,
+            (status, Value::Null),
+            "{}",
+            op.operation_id
+        );
+        checked += 1;
+    }
+    assert!(checked > 0, "the spec has calls whose success has no body");
+}
+
+/// The mock reads a request body of up to 1 MiB (its `MAX_REQUEST_BODY_BYTES`) and answers one
+/// byte more with a 413 (cargo-mutants: the limit read as 1024 + 1024 bytes went unnoticed).
+#[tokio::test]
+async fn a_request_body_of_one_mebibyte_is_read_and_one_byte_more_is_refused() {
+    let mock = start().await;
+    // A call without a request body in the spec: the body is read, then not looked at.
+    let op = mock
+        .operations()
+        .into_iter()
+        .find(|op| op.request_body.is_none())
+        .unwrap();
+    let (expected, _) = default_answer(&mock.doc, &op);
+    let mebibyte = 1024 * 1024;
+    let (status, _) = status_and_json(mock.get(&op, "").body(vec![b'x'; mebibyte])).await;
+    assert_eq!(status, expected, "a body of exactly 1 MiB");
+    let (status, body) = status_and_json(mock.get(&op, "").body(vec![b'x'; mebibyte + 1])).await;
+    assert_eq!(status, 413, "{body}");
+}
+
+/// `GET /__mock/requests` keeps the first 64 KiB of a request body: a body of exactly that size
+/// whole, a larger one cut there (cargo-mutants: 64 + 1024 or 64 / 1024 bytes went unnoticed,
+/// no recorded body was that long).
+#[tokio::test]
+async fn a_recorded_body_is_cut_at_64_kib() {
+    let mock = start().await;
+    let op = mock
+        .operations()
+        .into_iter()
+        .find(|op| op.request_body.is_none())
+        .unwrap();
+    let kept = 64 * 1024;
+    for sent in [kept, kept + 1] {
+        mock.recorded().await;
+        mock.get(&op, "")
+            .body(vec![b'x'; sent])
+            .send()
+            .await
+            .unwrap();
+        let seen = mock.recorded().await;
+        let body = seen["requests"][0]["body"].as_str().unwrap();
+        assert_eq!(body.len(), kept, "a body of {sent} bytes");
+    }
+}
+
+/// Dropping the server stops it: its port refuses connections (cargo-mutants: a `Drop` that did
+/// nothing went unnoticed). The accept loop ends when it next runs, so the port is polled, for
+/// at most 10 s.
+#[tokio::test]
+async fn dropping_the_server_stops_it() {
+    let mock = start().await;
+    let address = mock.server.address();
+    tokio::net::TcpStream::connect(address).await.unwrap();
+    drop(mock.server);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while tokio::net::TcpStream::connect(address).await.is_ok() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{address} still accepts connections 10 s after the server was dropped"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
 }

@@ -140,6 +140,32 @@ mod tests {
         assert_eq!(number.to_f64(), Some(0.005));
     }
 
+    /// The JSON Schema of `Amount` is the spec's component of that name, both forms
+    /// (cargo-mutants: an empty schema went unnoticed by the tests that decode amounts).
+    #[cfg(feature = "schemars")]
+    #[test]
+    fn the_json_schema_is_the_specs() {
+        let doc =
+            plivo_mpc_conformance::SpecDocument::load(plivo_mpc_conformance::default_spec_path())
+                .unwrap();
+        let name = <Amount as schemars::JsonSchema>::schema_name();
+        let spec = doc
+            .at(&format!("/components/schemas/{name}/anyOf"))
+            .unwrap_or_else(|| panic!("the spec has no component {name:?} with anyOf"));
+        let ours = serde_json::to_value(schemars::schema_for!(Amount)).unwrap();
+        assert_eq!(&ours["anyOf"], spec);
+    }
+
+    /// `Display` writes the decimal text, a string's exactly (cargo-mutants: a `Display` that
+    /// wrote nothing went unnoticed).
+    #[test]
+    fn display_writes_the_decimal_text() {
+        let text: Amount = serde_json::from_str(r#""0.00500""#).unwrap();
+        assert_eq!(text.to_string(), "0.00500");
+        let number: Amount = serde_json::from_str("0.00500").unwrap();
+        assert_eq!(number.to_string(), "0.005");
+    }
+
     #[test]
     fn anything_else_is_refused_by_name() {
         for body in [

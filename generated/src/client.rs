@@ -286,12 +286,39 @@ mod tests {
             "ftp://api.plivo.com",
             "https://api.plivo.com/?x=1",
             "https://user:pw@api.plivo.com",
+            // Each of these alone is refused (cargo-mutants: `||` read as `&&` went unnoticed
+            // while every refused URL had both).
+            "https://user@api.plivo.com",
+            "https://:pw@api.plivo.com",
+            "https://api.plivo.com#top",
         ] {
             let err = MpcClient::builder(creds())
                 .base_url(url)
                 .build()
                 .unwrap_err();
             assert!(err.to_string().contains(url), "{err}");
+        }
+    }
+
+    /// `Debug` says which client and which proxy setting, never what a proxy URL holds
+    /// (cargo-mutants: `Debug` of the client or of the proxy setting printing nothing hid the
+    /// token too, and went unnoticed).
+    #[test]
+    fn debug_shows_the_base_url_the_auth_id_and_the_proxy_choice() {
+        let client = MpcClient::new(creds()).unwrap();
+        assert_eq!(
+            format!("{client:?}"),
+            r#"MpcClient { base_url: "https://api.plivo.com", auth_id: "MANWVLYTK4ZWU1YTY4QA", .. }"#
+        );
+        let proxy = reqwest::Proxy::all("http://someone:pr0xy-secret@127.0.0.1:3128").unwrap();
+        for (builder, shown) in [
+            (MpcClient::builder(creds()), "proxy: FromEnvironment,"),
+            (MpcClient::builder(creds()).no_proxy(), "proxy: None,"),
+            (MpcClient::builder(creds()).proxy(proxy), "proxy: This(..),"),
+        ] {
+            let debug = format!("{builder:?}");
+            assert!(debug.contains(shown), "{debug}");
+            assert!(!debug.contains("pr0xy-secret"), "{debug}");
         }
     }
 

@@ -186,6 +186,50 @@ mod tests {
         }
     }
 
+    /// A refusal says what it found, and in which part (cargo-mutants: the CR, LF and space
+    /// arms, the control-character guard and `Part`'s names could all go, since only the kind
+    /// of refusal was asserted). DEL and a tab are control characters, `é` is neither control
+    /// nor ASCII.
+    #[test]
+    fn a_refusal_names_what_it_found_and_in_which_part() {
+        for (token, found) in [
+            ("a\rb", "a carriage return (CR)"),
+            ("a\nb", "a line feed (LF)"),
+            ("a b", "a space"),
+            ("a\tb", "a control character"),
+            ("a\x7fb", "a control character"),
+            ("a\u{e9}b", "non-ASCII text"),
+        ] {
+            assert_eq!(
+                Credentials::new("MA", token).unwrap_err(),
+                CredentialsError::NotVisibleAscii {
+                    part: Part::AuthToken,
+                    found
+                },
+                "{token:?}"
+            );
+        }
+        assert_eq!(
+            Credentials::new("", "t").unwrap_err().to_string(),
+            "the auth id is empty"
+        );
+        assert_eq!(
+            Credentials::new("MA", "").unwrap_err().to_string(),
+            "the auth token is empty"
+        );
+    }
+
+    /// `Debug` shows the auth id and a placeholder for the token (cargo-mutants: a `Debug` that
+    /// printed nothing hid the token too, and went unnoticed).
+    #[test]
+    fn debug_shows_the_auth_id_and_redacts_the_token() {
+        let creds = Credentials::new("MANWVLYTK4ZWU1YTY4QA", "s3cret").unwrap();
+        assert_eq!(
+            format!("{creds:?}"),
+            r#"Credentials { auth_id: "MANWVLYTK4ZWU1YTY4QA", auth_token: "<redacted>" }"#
+        );
+    }
+
     #[test]
     fn builds_the_basic_auth_header_and_hides_it() {
         let creds = Credentials::new("MANWVLYTK4ZWU1YTY4QA", "s3cret").unwrap();

@@ -84,7 +84,10 @@ impl ClientHooks<ClientState> for Client {
         let mut request = Some(request);
         loop {
             // The last attempt the policy allows sends the request itself, uncloned; a request
-            // whose body cannot be cloned (a stream) is sent once.
+            // whose body cannot be cloned (a stream) is sent once. (cargo-mutants: `<` read as
+            // `<=` cannot matter: the last attempt then sends a clone instead, and
+            // `wait_before_retry` stops there all the same, since `attempt >= max_attempts`;
+            // the same requests go out. The comparison only saves that clone.)
             let Some(original) = request.as_ref() else {
                 unreachable!("the last attempt returns")
             };

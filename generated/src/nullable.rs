@@ -93,4 +93,32 @@ mod tests {
             assert_eq!(serde_json::to_string(&holder).unwrap(), body);
         }
     }
+
+    /// The JSON Schema says `T` or null (cargo-mutants: an empty schema went unnoticed by the
+    /// tests that decode bodies).
+    #[cfg(feature = "schemars")]
+    #[test]
+    fn the_json_schema_is_the_value_or_null() {
+        let schema = serde_json::to_value(schemars::schema_for!(Nullable<String>)).unwrap();
+        assert_eq!(
+            schema["anyOf"],
+            serde_json::json!([{"type": "string"}, {"type": "null"}])
+        );
+    }
+
+    /// The value, and only a value, comes out as `Some` (cargo-mutants: `as_option` and
+    /// `into_option` always `None` went unnoticed).
+    #[test]
+    fn only_a_value_is_some() {
+        let value = Nullable::Value("a".to_owned());
+        assert_eq!(value.as_option().map(String::as_str), Some("a"));
+        assert_eq!(value.into_option().as_deref(), Some("a"));
+        for nothing in [Nullable::<String>::Absent, Nullable::Null] {
+            assert_eq!(nothing.as_option(), None, "{nothing:?}");
+            assert_eq!(nothing.clone().into_option(), None, "{nothing:?}");
+        }
+        assert!(Nullable::<String>::Absent.is_absent());
+        assert!(!Nullable::<String>::Null.is_absent());
+        assert!(!Nullable::Value(1).is_absent());
+    }
 }

@@ -67,9 +67,9 @@ impl FromStr for Timestamp {
     }
 }
 
-/// `YYYY-MM-DD HH:MM:SS±hh:mm`, every field in range: exactly the texts that `FORMAT` parses
-/// and writes back unchanged (all fields fixed-width), except `-00:00`, which chrono writes
-/// back as `+00:00` and so is left to the slow path to refuse.
+/// `YYYY-MM-DD HH:MM:SS±hh:mm`, every field in range: the texts that `FORMAT` parses and writes
+/// back unchanged (all fields fixed-width), but a leap second (`:60`), left to chrono, and
+/// `-00:00`, which chrono writes back as `+00:00` and so is left to the slow path to refuse.
 fn parse_fixed_width(b: &[u8]) -> Option<DateTime<FixedOffset>> {
     use chrono::{NaiveDate, NaiveTime, TimeZone as _};
     if b.len() != 25
@@ -86,7 +86,7 @@ fn parse_fixed_width(b: &[u8]) -> Option<DateTime<FixedOffset>> {
     let two = |i: usize| Some(digit(i)? * 10 + digit(i + 1)?);
     let sign = match b[19] {
         b'+' => 1,
-        b'-' => -1,
+        b'-' => -1, // never 0, so `sign < 0` read as `sign <= 0` cannot matter (cargo-mutants)
         _ => return None,
     };
     let date = NaiveDate::from_ymd_opt((two(0)? * 100 + two(2)?) as i32, two(5)?, two(8)?)?;
@@ -303,10 +303,17 @@ mod tests {
                 ] {
                     let text = format!("{date} {time}{offset}");
                     let fast = parse_fixed_width(text.as_bytes());
+                    // The same texts, not only the same values: a fast path that turned some
+                    // away would go unnoticed otherwise, as the slow path takes them
+                    // (cargo-mutants: `parse_fixed_width` always `None` survived). Only a leap
+                    // second, which chrono reads, is left to the slow path.
+                    if time.ends_with(":60") {
+                        assert_eq!(fast, None, "{text}");
+                    } else {
+                        assert_eq!(fast, slow(&text), "{text}");
+                    }
                     if let Some(fast) = fast {
-                        let slow = slow(&text).expect(&text);
-                        assert_eq!(fast, slow, "{text}");
-                        assert_eq!(fast.offset(), slow.offset(), "{text}");
+                        assert_eq!(fast.offset(), slow(&text).unwrap().offset(), "{text}");
                     }
                     assert_eq!(
                         text.parse::<Timestamp>().ok().map(|t| t.0),
@@ -320,6 +327,56 @@ mod tests {
         assert_eq!(checked, 600);
     }
 
+    /// Each separator in its place and nothing else there, on the fast path too (cargo-mutants:
+    /// with an `||` of its separator check read as `&&`, a text with one wrong separator went
+    /// through it).
+    #[test]
+    fn the_fixed_width_path_checks_every_separator() {
+        let valid = "2021-04-05 11:57:51+05:30";
+        assert!(parse_fixed_width(valid.as_bytes()).is_some());
+        for at in [4, 7, 10, 13, 16, 19, 22] {
+            let mut bytes = valid.as_bytes().to_vec();
+            bytes[at] = b'x';
+            let text = String::from_utf8(bytes).unwrap();
+            assert_eq!(parse_fixed_width(text.as_bytes()), None, "{text}");
+            assert!(text.parse::<Timestamp>().is_err(), "{text}");
+        }
+    }
+
+    /// What `Eq` tells apart, the hash tells apart too: the instant and the offset (cargo-mutants:
+    /// a hash of nothing, equal for every timestamp, went unnoticed; maps keep working with it,
+    /// only slowly). `DefaultHasher`'s default keys are fixed, so this is the same every run.
+    #[test]
+    fn the_hash_covers_the_instant_and_the_offset() {
+        use std::hash::{BuildHasher as _, BuildHasherDefault};
+        let hash = |text: &str| {
+            BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default()
+                .hash_one(text.parse::<Timestamp>().unwrap())
+        };
+        let utc = hash("2021-04-05 11:57:51+00:00");
+        assert_eq!(utc, hash("2021-04-05 11:57:51+00:00"));
+        assert_ne!(utc, hash("2021-04-05 11:57:52+00:00"), "another instant");
+        assert_ne!(utc, hash("2021-04-05 17:27:51+05:30"), "another offset");
+    }
+
+    /// The JSON Schema is the spec's component of the same name (cargo-mutants: an empty schema,
+    /// or another name, went unnoticed by the tests that decode timestamps).
+    #[cfg(feature = "schemars")]
+    #[test]
+    fn the_json_schema_is_the_specs_component_of_that_name() {
+        use schemars::JsonSchema as _;
+        let doc =
+            plivo_mpc_conformance::SpecDocument::load(plivo_mpc_conformance::default_spec_path())
+                .unwrap();
+        let name = Timestamp::schema_name();
+        let spec = doc
+            .at(&format!("/components/schemas/{name}"))
+            .unwrap_or_else(|| panic!("the spec has no component {name:?}"));
+        let ours = serde_json::to_value(schemars::schema_for!(Timestamp)).unwrap();
+        assert_eq!(ours["type"], spec["type"]);
+        assert_eq!(ours["pattern"], spec["pattern"]);
+    }
+
     #[test]
     fn deserialization_errors_say_what_was_expected() {
         let err = serde_json::from_str::<Timestamp>("\"yesterday\"").unwrap_err();
@@ -327,5 +384,9 @@ mod tests {
             err.to_string().contains("YYYY-MM-DD HH:MM:SS+hh:mm"),
             "{err}"
         );
+        // Another type: what the visitor expects (cargo-mutants: `expecting` writing nothing
+        // went unnoticed).
+        let err = serde_json::from_str::<Timestamp>("20210405").unwrap_err();
+        assert!(err.to_string().contains("expected a string"), "{err}");
     }
 }
