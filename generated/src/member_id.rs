@@ -80,10 +80,12 @@ impl TryFrom<String> for MemberId {
     }
 }
 
+/// Derefs to the `String`, as the generated newtypes do (`*participant.member_id` is the
+/// text).
 impl std::ops::Deref for MemberId {
-    type Target = str;
+    type Target = String;
 
-    fn deref(&self) -> &str {
+    fn deref(&self) -> &String {
         &self.0
     }
 }
