@@ -346,16 +346,11 @@ async fn a_call_and_its_error_name_the_operation_the_request_was_for() {
 #[tokio::test]
 async fn an_error_keeps_its_cause_as_its_source() {
     use std::error::Error as _;
-    let server = MockServer::start().await;
-    Mock::given(any())
-        .respond_with(ResponseTemplate::new(200).set_body_raw("not json", "application/json"))
-        .mount(&server)
-        .await;
-    let error = client(&server.uri())
-        .list_participants_by_name("test_mpc_1")
-        .send()
-        .await
-        .unwrap_err();
+    let (outcome, _) =
+        outcome_of(ResponseTemplate::new(200).set_body_raw("not json", "application/json")).await;
+    let Err(error) = outcome else {
+        panic!("a body that does not decode must fail")
+    };
     assert!(
         matches!(error.kind(), ErrorKind::UndecodableBody),
         "{error:?}"
@@ -363,11 +358,8 @@ async fn an_error_keeps_its_cause_as_its_source() {
     let source = error.source().expect("the decoding error");
     assert!(source.is::<serde_json::Error>(), "{source:?}");
 
-    // A port held by a socket that does not listen: connecting is refused.
-    let held = tokio::net::TcpSocket::new_v4().unwrap();
-    held.bind("127.0.0.1:0".parse().unwrap()).unwrap();
-    let port = held.local_addr().unwrap().port();
-    let error = client(&format!("http://127.0.0.1:{port}"))
+    let (base_url, held) = support::refusing_base_url();
+    let error = client(&base_url)
         .list_participants_by_name("test_mpc_1")
         .send()
         .await

@@ -526,17 +526,21 @@ async fn prefer_naming_the_success_status_of_a_call_without_a_success_example_ge
     assert!(checked > 0, "the spec has calls whose success has no body");
 }
 
+/// The first operation whose request takes no body in the spec.
+fn operation_without_body(mock: &Running) -> Operation {
+    mock.operations()
+        .into_iter()
+        .find(|op| op.request_body.is_none())
+        .expect("the spec has calls without a request body")
+}
+
 /// The mock reads a request body of up to 1 MiB (its `MAX_REQUEST_BODY_BYTES`) and answers one
 /// byte more with a 413 (cargo-mutants: the limit read as 1024 + 1024 bytes went unnoticed).
 #[tokio::test]
 async fn a_request_body_of_one_mebibyte_is_read_and_one_byte_more_is_refused() {
     let mock = start().await;
     // A call without a request body in the spec: the body is read, then not looked at.
-    let op = mock
-        .operations()
-        .into_iter()
-        .find(|op| op.request_body.is_none())
-        .unwrap();
+    let op = operation_without_body(&mock);
     let (expected, _) = default_answer(&mock.doc, &op);
     let mebibyte = 1024 * 1024;
     let (status, _) = status_and_json(mock.get(&op, "").body(vec![b'x'; mebibyte])).await;
@@ -551,11 +555,7 @@ async fn a_request_body_of_one_mebibyte_is_read_and_one_byte_more_is_refused() {
 #[tokio::test]
 async fn a_recorded_body_is_cut_at_64_kib() {
     let mock = start().await;
-    let op = mock
-        .operations()
-        .into_iter()
-        .find(|op| op.request_body.is_none())
-        .unwrap();
+    let op = operation_without_body(&mock);
     let kept = 64 * 1024;
     for sent in [kept, kept + 1] {
         mock.recorded().await;

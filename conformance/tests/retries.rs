@@ -155,19 +155,14 @@ async fn rate_limiting_without_retry_after_backs_off_and_retries() {
     assert_eq!(attempts(&server).await, 3);
 }
 
-/// Every connection refused: three attempts, as the policy allows. The port is held by a socket
-/// bound but not listening, so connecting is refused for the whole test and no other test's
-/// server can take the port meanwhile (a port closed again could be, under load); the budget is
-/// an hour, so that only the attempts decide, however slow the machine.
+/// Every connection refused (for the whole test: see `support::refusing_base_url`): three
+/// attempts, as the policy allows. The budget is an hour, so that only the attempts decide,
+/// however slow the machine.
 #[tokio::test]
 async fn a_refused_connection_is_retried() {
-    let held = tokio::net::TcpSocket::new_v4().unwrap();
-    held.bind("127.0.0.1:0".parse().unwrap()).unwrap();
-    let port = held.local_addr().unwrap().port();
+    let (base_url, held) = support::refusing_base_url();
     let policy = fast_retries().max_elapsed(Duration::from_secs(3600));
-    let error = call(&client(&format!("http://127.0.0.1:{port}"), policy))
-        .await
-        .unwrap_err();
+    let error = call(&client(&base_url, policy)).await.unwrap_err();
     assert!(matches!(error.kind(), ErrorKind::Connection), "{error:?}");
     assert_eq!(error.attempts(), 3);
     assert_eq!(error.status(), None);

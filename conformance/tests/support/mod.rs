@@ -224,3 +224,13 @@ pub async fn serve_raw_once(raw: Vec<u8>) -> (String, tokio::task::JoinHandle<()
     });
     (format!("http://{address}"), server)
 }
+
+/// A base URL whose connections are refused: its port is held by a socket bound but not
+/// listening, so no other test's server can take the port while the socket lives (a port
+/// closed again could be, under load). Keep the socket until the test is done.
+pub fn refusing_base_url() -> (String, tokio::net::TcpSocket) {
+    let held = tokio::net::TcpSocket::new_v4().unwrap();
+    held.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let port = held.local_addr().unwrap().port();
+    (format!("http://127.0.0.1:{port}"), held)
+}
