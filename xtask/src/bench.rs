@@ -109,13 +109,20 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         peers = run.peers()?;
     }
     let mut results = json!({ "quick": args.quick });
+    // The write call's request body, in a file for the harnesses of both sections that make it.
+    let request = if only.contains(&"instructions") || only.contains(&"e2e") {
+        write_request_body(bin("bench-count")?, &run.work.join("bodies"))?
+    } else {
+        String::new()
+    };
     if only.contains(&"decode") {
         results["decode"] = run.decode(bin("decode")?)?;
     }
     let mut baseline_check = Ok(());
     if only.contains(&"instructions") {
         let (count, server) = (bin("bench-count")?, bin("bench-server")?);
-        let (counted, check) = run.instructions(count, server, &peers["clients"], args)?;
+        let (counted, check) =
+            run.instructions(count, server, &peers["clients"], &request, args)?;
         results["instructions"] = counted;
         baseline_check = check;
     } else if args.refresh_baseline {
@@ -123,7 +130,7 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     }
     if only.contains(&"e2e") {
         let (load, server) = (bin("bench-load")?, bin("bench-server")?);
-        results["e2e"] = run.e2e(load, bin("bench-count")?, server, &peers["clients"])?;
+        results["e2e"] = run.e2e(load, server, &peers["clients"], &request)?;
     }
     if only.contains(&"paging") {
         results["paging"] =
@@ -202,6 +209,19 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         total - run.build_s
     ));
     Ok(())
+}
+
+/// A peer's name and its command line under `key` (`argv`, `count_argv` or `page_argv`, with
+/// their placeholders), as `peers.py` describes it; none when the peer has no such harness.
+fn peer_argv(peer: &Value, key: &str) -> Option<(String, Vec<String>)> {
+    let argv = peer[key].as_array().filter(|argv| !argv.is_empty())?;
+    let argv = argv
+        .iter()
+        .map(|a| a.as_str().unwrap_or_default().to_owned());
+    Some((
+        peer["name"].as_str().unwrap_or("?").to_owned(),
+        argv.collect(),
+    ))
 }
 
 /// What the end-to-end section measures: the list call, and the write call (add a participant).
@@ -288,7 +308,10 @@ struct Run {
 }
 
 impl Run {
+    /// Records what was not measured and why (cut to 300 characters: a failed command's
+    /// message can hold its whole output).
     fn skip(&mut self, what: &str, why: &str) {
+        let why: String = why.chars().take(300).collect();
         say(format!("skipped {what}: {why}"));
         self.skipped.push(format!("{what}: {why}"));
     }
@@ -407,6 +430,7 @@ impl Run {
         count: &Path,
         server: &Path,
         peers: &Value,
+        request: &str,
         args: &Args,
     ) -> anyhow::Result<(Value, anyhow::Result<()>)> {
         let root = workspace_root();
@@ -429,19 +453,12 @@ impl Run {
             clients.push((kind.to_string(), argv.map(str::to_owned).collect()));
         }
         for peer in peers.as_array().into_iter().flatten() {
-            if let Some(argv) = peer["count_argv"].as_array() {
-                let argv = argv
-                    .iter()
-                    .map(|a| a.as_str().unwrap_or_default().to_owned());
-                clients.push((
-                    peer["name"].as_str().unwrap_or("?").to_owned(),
-                    argv.collect(),
-                ));
+            if let Some(client) = peer_argv(peer, "count_argv") {
+                clients.push(client);
             }
         }
         let bodies = self.work.join("bodies");
         std::fs::create_dir_all(&bodies)?;
-        let request = write_request_body(count, &bodies)?;
         let server = Server::start(server, None)?;
         let mut rows = Vec::new();
         let mut measured = Vec::new();
@@ -462,15 +479,17 @@ impl Run {
                 let fill = |a: &String| {
                     a.replace("{work}", work)
                         .replace("{target}", &target)
-                        .replace("{body}", &request)
+                        .replace("{body}", request)
                 };
                 let argv: Vec<String> = argv.iter().map(fill).collect();
                 let label = format!("{name}-{work}");
                 let mut row = match callgrind::per_unit(&argv, n, &profiles, &label) {
                     Ok(row) => row,
                     Err(e) if name != "generated" && name != "floor" => {
-                        let why: String = format!("{e:#}").chars().take(300).collect();
-                        self.skip(&format!("instructions of {name} for {work}"), &why);
+                        self.skip(
+                            &format!("instructions of {name} for {work}"),
+                            &format!("{e:#}"),
+                        );
                         continue;
                     }
                     Err(e) => return Err(e),
@@ -513,9 +532,9 @@ impl Run {
     fn e2e(
         &mut self,
         load: &Path,
-        count: &Path,
         server: &Path,
         peers: &Value,
+        request: &str,
     ) -> anyhow::Result<Value> {
         let (secs, warmup, rounds) = if self.quick {
             (0.3, 0.1, 1)
@@ -523,7 +542,6 @@ impl Run {
             (2.0, 0.3, 2)
         };
         let spec = default_spec_path().display().to_string();
-        let request = write_request_body(count, &self.work.join("bodies"))?;
         // (name, argv with placeholders, environment, ours: a failure fails the run)
         let mut clients: Vec<(String, Vec<String>, Value, bool)> = ["raw", "floor", "generated"]
             .iter()
@@ -540,12 +558,9 @@ impl Run {
             })
             .collect();
         for peer in peers.as_array().into_iter().flatten() {
-            let argv = peer["argv"].as_array().into_iter().flatten();
-            let argv = argv
-                .map(|a| a.as_str().unwrap_or_default().to_owned())
-                .collect();
-            let name = peer["name"].as_str().unwrap_or("?").to_owned();
-            clients.push((name, argv, peer["env"].clone(), false));
+            if let Some((name, argv)) = peer_argv(peer, "argv") {
+                clients.push((name, argv, peer["env"].clone(), false));
+            }
         }
         let server = Server::start(server, None)?;
         let mut results: Vec<Value> = Vec::new();
@@ -591,7 +606,7 @@ impl Run {
                                 .replace("{seconds}", &secs.to_string())
                                 .replace("{warmup}", &warmup.to_string())
                                 .replace("{work}", work)
-                                .replace("{body}", &request)
+                                .replace("{body}", request)
                         };
                         let argv: Vec<String> = argv.iter().map(fill).collect();
                         let mut client = Command::new(&argv[0]);
@@ -610,13 +625,12 @@ impl Run {
                                     r["errors"],
                                     stderr.trim()
                                 );
-                                let why: String = why.chars().take(300).collect();
                                 self.skip(&format!("{name} {work} at concurrency {conc}"), &why);
                             }
                             Ok((r, _)) => keep(name, r),
                             Err(e) if *ours => return Err(e),
                             Err(e) => {
-                                let why: String = format!("{e:#}").chars().take(300).collect();
+                                let why = format!("{e:#}");
                                 self.skip(&format!("{name} {work} at concurrency {conc}"), &why);
                             }
                         }
@@ -665,12 +679,8 @@ impl Run {
         if !self.quick {
             clients.push(ours("floor"));
             for peer in peers.as_array().into_iter().flatten() {
-                if let Some(argv) = peer["page_argv"].as_array() {
-                    let argv = argv
-                        .iter()
-                        .map(|a| a.as_str().unwrap_or_default().to_owned());
-                    let name = peer["name"].as_str().unwrap_or("?").to_owned();
-                    clients.push((name, argv.collect(), false));
+                if let Some((name, argv)) = peer_argv(peer, "page_argv") {
+                    clients.push((name, argv, false));
                 }
             }
         }
@@ -695,8 +705,7 @@ impl Run {
                 let (mut r, out) = match json_line(&mut command) {
                     Ok(done) => done,
                     Err(e) if !ours => {
-                        let why: String = format!("{e:#}").chars().take(300).collect();
-                        self.skip(&format!("paging {total} with {name}"), &why);
+                        self.skip(&format!("paging {total} with {name}"), &format!("{e:#}"));
                         continue;
                     }
                     Err(e) => return Err(e),
