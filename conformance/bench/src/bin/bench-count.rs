@@ -58,55 +58,49 @@ fn decode(client: &str, bytes: &[u8], n: usize) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn calls(client: &str, url: &str, n: usize) -> anyhow::Result<()> {
+/// `n` loopback calls of `work` (`call`: the list call, `add`: the write call with the spec's
+/// request example) after the warm-up ones, one after another on one thread.
+fn calls(client: &str, work: &str, url: &str, spec: &Path, n: usize) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
     let base = url.trim_end_matches('/');
+    let example = match work {
+        "add" => Some(plivo_mpc_bench::write_example(spec)?),
+        _ => None,
+    };
     runtime.block_on(async {
-        match client {
-            "generated" => {
+        let floor = || -> anyhow::Result<_> {
+            let http = reqwest::Client::builder().build()?;
+            Ok((http, format!("{base}{}", plivo_mpc_bench::list_path())))
+        };
+        match (client, &example) {
+            ("generated", None) => {
                 let client = plivo_mpc_bench::generated_client(base)?;
                 for _ in 0..WARM_UP_CALLS + n {
                     black_box(plivo_mpc_bench::list_generated(&client).await?);
                 }
             }
-            "floor" => {
-                let http = reqwest::Client::builder().build()?;
-                let url = format!("{base}{}", plivo_mpc_bench::list_path());
+            ("floor", None) => {
+                let (http, url) = floor()?;
                 for _ in 0..WARM_UP_CALLS + n {
                     black_box(plivo_mpc_bench::list_floor(&http, &url).await?);
                 }
             }
-            other => bail!("unknown client {other} (generated or floor)"),
-        }
-        Ok(())
-    })
-}
-
-fn adds(client: &str, url: &str, spec: &Path, n: usize) -> anyhow::Result<()> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
-    let base = url.trim_end_matches('/');
-    let example = plivo_mpc_bench::write_example(spec)?;
-    runtime.block_on(async {
-        match client {
-            "generated" => {
+            ("generated", Some(example)) => {
                 let client = plivo_mpc_bench::generated_client(base)?;
-                let body = plivo_mpc_bench::generated_write_body(&example)?;
+                let body = plivo_mpc_bench::generated_write_body(example)?;
                 for _ in 0..WARM_UP_CALLS + n {
                     black_box(plivo_mpc_bench::add_generated(&client, &body).await?);
                 }
             }
-            "floor" => {
-                let http = reqwest::Client::builder().build()?;
-                let url = format!("{base}{}", plivo_mpc_bench::list_path());
+            ("floor", Some(example)) => {
+                let (http, url) = floor()?;
                 for _ in 0..WARM_UP_CALLS + n {
                     black_box(plivo_mpc_bench::add_floor(&http, &url, &example.request).await?);
                 }
             }
-            other => bail!("unknown client {other} (generated or floor)"),
+            (other, _) => bail!("unknown client {other} (generated or floor)"),
         }
         Ok(())
     })
@@ -140,8 +134,10 @@ fn main() -> anyhow::Result<()> {
     let work = work.context("--work is required")?;
     let n = n.context("--n is required")?;
     match work.as_str() {
-        "call" => calls(&client, &url.context("--work call needs --url")?, n)?,
-        "add" => adds(&client, &url.context("--work add needs --url")?, &spec, n)?,
+        "call" | "add" => {
+            let url = url.with_context(|| format!("--work {work} needs --url"))?;
+            calls(&client, &work, &url, &spec, n)?
+        }
         decode_page => {
             let page = decode_page.strip_prefix("decode-").with_context(|| {
                 format!("unknown work {work} (decode-documented, decode-full, call or add)")
