@@ -229,33 +229,16 @@ async fn next_and_count_must_agree_on_whether_more_follow() {
     );
 }
 
-/// The spec's `minimum` and `maximum` of a query parameter of the participant list, if it has
-/// them (read from the spec, as the client's own check is).
-fn query_bounds(name: &str) -> (Option<u64>, Option<u64>) {
-    let doc = support::spec();
-    let op = support::operations(&doc)
-        .into_iter()
-        .find(|op| op.operation_id == "listParticipantsByName")
-        .expect("the participant list");
-    let parameter = op
-        .query_parameters
-        .iter()
-        .find(|p| p.name == name)
-        .unwrap_or_else(|| panic!("no query parameter {name}"));
-    let bound = |key: &str| parameter.schema.get(key).map(|b| b.as_u64().unwrap());
-    (bound("minimum"), bound("maximum"))
-}
-
 /// A query value exactly at the spec's minimum or maximum goes out as it is (cargo-mutants:
 /// `number < minimum` read as `<=` or `==` in the `pre` hook's bounds check refused `offset(0)`
 /// and `limit(1)`, which no test sent; one past each bound is refused, see
 /// `faults::a_limit_outside_the_spec_is_refused_before_sending`).
 #[tokio::test]
 async fn query_values_exactly_at_the_spec_bounds_are_sent() {
-    let (Some(limit_min), Some(limit_max)) = query_bounds("limit") else {
+    let (Some(limit_min), Some(limit_max)) = support::list_query_bounds("limit") else {
         panic!("the spec bounds limit on both sides")
     };
-    let (Some(offset_min), _) = query_bounds("offset") else {
+    let (Some(offset_min), _) = support::list_query_bounds("offset") else {
         panic!("the spec bounds offset below")
     };
     let server = MockServer::start().await;

@@ -146,13 +146,9 @@ async fn stream_all(total: usize, fault: Fault, limit: Option<u64>) -> Run {
 
 /// The spec's `default` for a query parameter of the participant list.
 fn spec_default(name: &str) -> usize {
-    let doc = support::spec();
-    let op = support::operations(&doc)
-        .into_iter()
-        .find(|op| op.operation_id == "listParticipantsByName")
-        .unwrap();
-    let parameter = op.query_parameters.iter().find(|p| p.name == name).unwrap();
-    parameter.schema["default"].as_u64().unwrap() as usize
+    support::list_query_schema(name)["default"]
+        .as_u64()
+        .unwrap() as usize
 }
 
 fn expected_ids(total: usize) -> Vec<String> {

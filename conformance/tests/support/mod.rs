@@ -234,3 +234,25 @@ pub fn refusing_base_url() -> (String, tokio::net::TcpSocket) {
     let port = held.local_addr().unwrap().port();
     (format!("http://127.0.0.1:{port}"), held)
 }
+
+/// The schema of query parameter `name` of the participant list (`listParticipantsByName`), as
+/// the spec gives it: its bounds and default, read where the tests need them.
+pub fn list_query_schema(name: &str) -> Value {
+    let doc = spec();
+    let op = operations(&doc)
+        .into_iter()
+        .find(|op| op.operation_id == "listParticipantsByName")
+        .expect("the spec has the participant list");
+    op.query_parameters
+        .into_iter()
+        .find(|p| p.name == name)
+        .unwrap_or_else(|| panic!("the participant list has no query parameter {name}"))
+        .schema
+}
+
+/// The spec's `minimum` and `maximum` of query parameter `name` of the participant list.
+pub fn list_query_bounds(name: &str) -> (Option<u64>, Option<u64>) {
+    let schema = list_query_schema(name);
+    let bound = |key: &str| schema.get(key).map(|b| b.as_u64().unwrap());
+    (bound("minimum"), bound("maximum"))
+}
