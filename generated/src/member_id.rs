@@ -184,6 +184,16 @@ mod tests {
         }
     }
 
+    /// Every way out gives the digits as sent (cargo-mutants: `Deref`, `AsRef` and
+    /// `From<MemberId> for String` returning other text went unnoticed).
+    #[test]
+    fn every_view_of_the_text_is_the_digits_as_sent() {
+        let id: MemberId = "229".parse().unwrap();
+        assert_eq!(*id, "229");
+        assert_eq!(AsRef::<str>::as_ref(&id), "229");
+        assert_eq!(String::from(id), "229");
+    }
+
     #[test]
     fn decodes_from_borrowed_and_owned_text_and_writes_back_the_same() {
         let id: MemberId = serde_json::from_str(r#""209""#).unwrap();
